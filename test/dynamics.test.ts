@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bennaFusiDynamics,
+  diagonalize,
+  fastWeightDynamics,
+  impulseResponse,
+  type LinearDynamics,
+  momentumDynamics,
+  multiscaleDynamics,
+  simulate,
+} from '../src/index.js';
+import { maxAbs, maxAbsDiff, normals } from './helpers/backends.js';
+
+/** Runs the multiscale system that `diagonalize` returns, in float64, written out independently. */
+function runDiagonal(dz: ReturnType<typeof diagonalize>, gradients: Float64Array, w0: number) {
+  const omega = dz.initialShare.map((q) => q * w0);
+  const w = new Float64Array(gradients.length);
+  gradients.forEach((g, t) => {
+    for (let i = 0; i < omega.length; i++) {
+      omega[i] = (dz.gamma[i] as number) * (omega[i] as number) - (dz.alpha[i] as number) * g;
+    }
+    w[t] = omega.reduce((a, b) => a + b, 0);
+  });
+  return w;
+}
+
+describe('momentum is a negative fast weight', () => {
+  for (const [eta, beta] of [
+    [0.1, 0.9],
+    [0.01, 0.5],
+    [0.3, 0.99],
+  ] as const) {
+    it(`EMA form, η=${eta}, β=${beta}: γ = (1, β), α = (η, −ηβ)`, () => {
+      const d = diagonalize(momentumDynamics({ learningRate: eta, momentum: beta, ema: true }));
+      expect(d.gamma).toHaveLength(2);
+      expect(Math.abs((d.gamma[0] as number) - 1)).toBeLessThan(1e-12);
+      expect(Math.abs((d.gamma[1] as number) - beta)).toBeLessThan(1e-12);
+      expect(Math.abs((d.alpha[0] as number) - eta)).toBeLessThan(1e-12);
+      expect(Math.abs((d.alpha[1] as number) + eta * beta)).toBeLessThan(1e-12);
+    });
+    it(`tfjs form, η=${eta}, β=${beta}: α is divided by (1 − β)`, () => {
+      const d = diagonalize(momentumDynamics({ learningRate: eta, momentum: beta }));
+      expect(Math.abs((d.alpha[0] as number) - eta / (1 - beta))).toBeLessThan(1e-12 / (1 - beta));
+      expect(Math.abs((d.alpha[1] as number) + (eta * beta) / (1 - beta))).toBeLessThan(
+        1e-12 / (1 - beta),
+      );
+    });
+  }
+});
+
+describe('diagonalize reproduces w for every gradient sequence (float64)', () => {
+  const cases: Array<[string, LinearDynamics]> = [
+    ['momentum', momentumDynamics({ learningRate: 0.05, momentum: 0.9 })],
+    ['nesterov', momentumDynamics({ learningRate: 0.05, momentum: 0.8, nesterov: true })],
+    ['ema momentum', momentumDynamics({ learningRate: 0.05, momentum: 0.7, ema: true })],
+    [
+      'fast weights',
+      fastWeightDynamics({ slowLearningRate: 0.01, fastLearningRate: 0.2, fastDecay: 0.8 }),
+    ],
+    ['Benna–Fusi m=6', bennaFusiDynamics({ learningRate: 0.5, variables: 6 })],
+    [
+      'a general non-symmetric system',
+      {
+        transition: [
+          [0.9, 0.05, 0],
+          [0.02, 0.7, 0.1],
+          [0.01, 0, 0.5],
+        ],
+        input: [-0.1, 0.3, -0.2],
+        readout: [1, 0.5, -0.25],
+      },
+    ],
+  ];
+  for (const [name, d] of cases) {
+    it(name, () => {
+      const g = normals(7, 3000);
+      const coupled = simulate(d, g, 0.7).w;
+      const diagonal = runDiagonal(diagonalize(d), g, 0.7);
+      expect(maxAbsDiff(coupled, diagonal)).toBeLessThan(1e-9 * Math.max(1, maxAbs(coupled)));
+    });
+  }
+
+  it('basis columns are eigenvectors of T with readout 1', () => {
+    const d = bennaFusiDynamics({ learningRate: 1, variables: 5 });
+    const { basis, gamma } = diagonalize(d);
+    gamma.forEach((lambda, i) => {
+      const v = basis.map((row) => row[i] as number);
+      const Tv = d.transition.map((row) => row.reduce((a, x, j) => a + x * (v[j] as number), 0));
+      expect(
+        maxAbsDiff(
+          Tv,
+          v.map((x) => lambda * x),
+        ),
+      ).toBeLessThan(1e-12);
+      expect(Math.abs((v[0] as number) - 1)).toBeLessThan(1e-12);
+    });
+    for (let i = 1; i < gamma.length; i++) {
+      expect(Math.abs(gamma[i] as number)).toBeLessThanOrEqual(Math.abs(gamma[i - 1] as number));
+    }
+  });
+});
+
+describe('Benna–Fusi', () => {
+  it('the dynamics equal the beaker equations written out here', () => {
+    const m = 5;
+    const C = Array.from({ length: m }, (_, k) => 2 ** k);
+    const gk = Array.from({ length: m }, (_, k) => 2 ** (-k - 3));
+    const alpha = 0.7;
+    const grads = normals(3, 500);
+    const u = new Float64Array(m);
+    const reference = new Float64Array(grads.length);
+    grads.forEach((g, t) => {
+      const next = new Float64Array(m);
+      for (let k = 0; k < m; k++) {
+        const left = k > 0 ? (gk[k - 1] as number) * ((u[k - 1] as number) - (u[k] as number)) : 0;
+        const right =
+          (gk[k] as number) * ((k + 1 < m ? (u[k + 1] as number) : 0) - (u[k] as number));
+        next[k] = (u[k] as number) + (left + right) / (C[k] as number);
+      }
+      next[0] = (next[0] as number) - (alpha / (C[0] as number)) * g;
+      u.set(next);
+      reference[t] = u[0] as number;
+    });
+    const w = simulate(bennaFusiDynamics({ learningRate: alpha, variables: m }), grads).w;
+    expect(maxAbsDiff(w, reference)).toBeLessThan(1e-12);
+  });
+
+  it('m = 12 forgets as t^(−1/2) between t = 10 and 10⁴', () => {
+    const h = impulseResponse(bennaFusiDynamics({ learningRate: 1, variables: 12 }), 10_001);
+    const slope = Math.log((h[10_000] as number) / (h[10] as number)) / Math.log(1000);
+    expect(slope).toBeGreaterThanOrEqual(-0.55);
+    expect(slope).toBeLessThanOrEqual(-0.45);
+  });
+});
+
+describe('impulseResponse', () => {
+  it('is −α γ^t for a single exponential synapse (closed form)', () => {
+    const h = impulseResponse(multiscaleDynamics({ alpha: [0.3], gamma: [0.9] }), 50);
+    h.forEach((x, t) => {
+      expect(Math.abs(x + 0.3 * 0.9 ** t)).toBeLessThan(1e-15);
+    });
+  });
+  it('is −Σ α_i γ_i^t for the diagonalized system', () => {
+    const d = momentumDynamics({ learningRate: 0.1, momentum: 0.8, nesterov: true });
+    const { alpha, gamma } = diagonalize(d);
+    const h = impulseResponse(d, 40);
+    h.forEach((x, t) => {
+      const closed = -alpha.reduce((acc, a, i) => acc + a * (gamma[i] as number) ** t, 0);
+      expect(Math.abs(x - closed)).toBeLessThan(1e-12);
+    });
+  });
+});
+
+describe('bad input names the parameter, the value and what is allowed', () => {
+  const cases: Array<[string, () => unknown, RegExp]> = [
+    [
+      'mismatched lengths',
+      () => multiscaleDynamics({ alpha: [1, 2], gamma: [1] }),
+      /alpha\.length = 2.*equal 1/,
+    ],
+    [
+      'empty list',
+      () => multiscaleDynamics({ alpha: [], gamma: [] }),
+      /gamma = \[\].*at least one/,
+    ],
+    [
+      'NaN',
+      () => multiscaleDynamics({ alpha: [Number.NaN], gamma: [1] }),
+      /alpha\[0\] = NaN.*finite/,
+    ],
+    [
+      'infinite',
+      () => multiscaleDynamics({ alpha: [1], gamma: [Number.POSITIVE_INFINITY] }),
+      /gamma\[0\] = Infinity.*finite/,
+    ],
+    [
+      '|γ| > 1',
+      () => multiscaleDynamics({ alpha: [1, 1], gamma: [1, 1.5] }),
+      /gamma\[1\] = 1\.5.*\|gamma\| ≤ 1/,
+    ],
+    [
+      'momentum = 1',
+      () => momentumDynamics({ learningRate: 0.1, momentum: 1 }),
+      /momentum = 1.*\[0, 1\)/,
+    ],
+    [
+      'momentum < 0',
+      () => momentumDynamics({ learningRate: 0.1, momentum: -0.1 }),
+      /momentum = -0\.1.*\[0, 1\)/,
+    ],
+    [
+      'variables = 0',
+      () => bennaFusiDynamics({ learningRate: 1, variables: 0 }),
+      /variables = 0.*integer ≥ 1/,
+    ],
+    [
+      'variables = 2.5',
+      () => bennaFusiDynamics({ learningRate: 1, variables: 2.5 }),
+      /variables = 2\.5.*integer ≥ 1/,
+    ],
+    [
+      'non-square transition',
+      () => diagonalize({ transition: [[1, 0], [0]], input: [1, 1], readout: [1, 0] }),
+      /transition\[1\]\.length = 1.*square/,
+    ],
+    [
+      'complex eigenvalues',
+      () =>
+        diagonalize({
+          transition: [
+            [0.5, -0.5],
+            [0.5, 0.5],
+          ],
+          input: [1, 0],
+          readout: [1, 0],
+        }),
+      /complex eigenvalues 0\.5 ± 0\.5i/,
+    ],
+    [
+      'defective',
+      () =>
+        diagonalize({
+          transition: [
+            [0.9, 1],
+            [0, 0.9],
+          ],
+          input: [1, 1],
+          readout: [1, 0],
+        }),
+      /defective: eigenvalue 0\.9/,
+    ],
+    [
+      '|λ| > 1',
+      () =>
+        diagonalize({
+          transition: [
+            [1.2, 0],
+            [0, 0.5],
+          ],
+          input: [1, 1],
+          readout: [1, 1],
+        }),
+      /eigenvalue 1\.2 .*\|λ\| > 1/,
+    ],
+  ];
+  for (const [name, call, message] of cases) {
+    it(name, () => {
+      expect(call).toThrowError(message);
+    });
+  }
+});
