@@ -1,0 +1,66 @@
+// Shared by `npm run notebooks` and `npm run notebooks:execute`: registers the tslab kernel in a
+// project-local Jupyter data dir (.jupyter/, gitignored) so nothing is installed globally, and
+// returns the environment that makes Jupyter find it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { jupyterPython } from './ensure.mjs';
+
+/** Repository root, with a trailing slash. */
+export const root = new URL('..', import.meta.url).pathname;
+
+/** Prefix that `tslab install --prefix` writes `share/jupyter/kernels/{tslab,jslab}` under. */
+export const kernelPrefix = `${root}.jupyter`;
+
+/** The Jupyter data dir holding the project-local kernelspecs (goes on JUPYTER_PATH). */
+export const jupyterDataDir = `${kernelPrefix}/share/jupyter`;
+
+/** The directory holding the course notebooks. */
+export const notebooksDir = `${root}notebooks`;
+
+/** True when `jupyter nbconvert` runs (the only Jupyter piece the executor needs). */
+export function hasJupyter(subcommand = 'nbconvert') {
+  try {
+    execFileSync('jupyter', [subcommand, '--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The message printed when Jupyter is missing: one install command per platform. */
+export function jupyterMissingMessage(what = 'Jupyter (notebook + nbconvert)') {
+  return (
+    `\n${what} is missing; the course notebooks need it to run with the tslab kernel.\n` +
+    'Install it, then run the command again:\n' +
+    '  Debian/Ubuntu: sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel\n' +
+    '  pip:           python3 -m pip install notebook nbconvert nbclient ipykernel\n'
+  );
+}
+
+/**
+ * Registers tslab (TypeScript) and jslab kernels under .jupyter/ with absolute paths to this
+ * checkout's tslab binary, and returns `process.env` plus JUPYTER_PATH pointing there.
+ * Re-registering is cheap and keeps the kernelspec right if the checkout moved.
+ */
+export function registerKernel() {
+  const binary = `${root}node_modules/.bin/tslab`;
+  if (!existsSync(binary)) {
+    throw new Error(`tslab is not installed (${binary} is missing): run npm ci first.`);
+  }
+  const result = spawnSync(
+    process.execPath,
+    [
+      `${root}node_modules/tslab/bin/tslab`,
+      'install',
+      `--python=${jupyterPython}`,
+      `--binary=${binary}`,
+      `--prefix=${kernelPrefix}`,
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (result.status !== 0 || !existsSync(`${jupyterDataDir}/kernels/tslab/kernel.json`)) {
+    throw new Error(`tslab install failed:\n${result.stdout}\n${result.stderr}`);
+  }
+  const path = [jupyterDataDir, process.env.JUPYTER_PATH].filter(Boolean).join(':');
+  return { ...process.env, JUPYTER_PATH: path };
+}
