@@ -1,0 +1,84 @@
+// The tutorial site. Content lives in site/; this file sits at the root so that `@site/src/...`
+// reaches the library's own TypeScript, which the figures import (no copy of the math).
+import type * as Preset from '@docusaurus/preset-classic';
+import type { Config, LoadContext, Plugin } from '@docusaurus/types';
+import rehypeKatex from 'rehype-katex';
+import remarkMath from 'remark-math';
+
+/** Published under a sub-path (GitHub Pages) by setting BASE_URL=/repo-name/ at build time. */
+const baseUrl = (() => {
+  const raw = process.env.BASE_URL ?? '/';
+  const withLead = raw.startsWith('/') ? raw : `/${raw}`;
+  return withLead.endsWith('/') ? withLead : `${withLead}/`;
+})();
+
+/**
+ * Two webpack adjustments. The library is written for NodeNext, so its relative imports say
+ * `./x.js` for `./x.ts`; webpack resolves that only with `extensionAlias`.
+ */
+function webpackFixes({ generatedFilesDir }: LoadContext): Plugin {
+  return {
+    name: 'webpack-fixes',
+    configureWebpack() {
+      return {
+        resolve: { extensionAlias: { '.js': ['.ts', '.tsx', '.js'], '.mjs': ['.mts', '.mjs'] } },
+        module: {
+          // package.json says "type": "module", which makes webpack parse Docusaurus's generated
+          // .docusaurus/*.js as strict ESM and leave react-loadable's require.resolveWeak()
+          // unresolved ("require.resolveWeak is not a function" at SSG). They are not ESM-only.
+          rules: [{ test: /\.js$/, include: [generatedFilesDir], type: 'javascript/auto' }],
+        },
+      };
+    },
+  };
+}
+
+const config: Config = {
+  title: 'Multiscale optimizer',
+  tagline:
+    'Every weight as a sum of parts that learn and forget at different timescales: multiscale, fast weights, Benna–Fusi synapses and momentum as one linear system.',
+  url: process.env.SITE_URL ?? 'http://localhost',
+  baseUrl,
+  onBrokenLinks: 'throw',
+  onBrokenAnchors: 'throw',
+  markdown: { hooks: { onBrokenMarkdownLinks: 'throw' } },
+  trailingSlash: false,
+  i18n: { defaultLocale: 'en', locales: ['en'] },
+  // Generated at build time by scripts/site-prepare.mjs: API reference, notebooks, tfjs .wasm.
+  staticDirectories: ['site/static', 'build/site-static'],
+  presets: [
+    [
+      'classic',
+      {
+        docs: {
+          path: 'site/docs',
+          routeBasePath: '/',
+          sidebarPath: './sidebars.ts',
+          remarkPlugins: [remarkMath],
+          rehypePlugins: [rehypeKatex],
+        },
+        blog: false,
+        pages: { path: 'site/src/pages' },
+        theme: { customCss: './site/src/css/custom.css' },
+      } satisfies Preset.Options,
+    ],
+  ],
+  plugins: [webpackFixes],
+  themeConfig: {
+    colorMode: { respectPrefersColorScheme: true },
+    navbar: {
+      title: 'Multiscale optimizer',
+      items: [
+        { type: 'docSidebar', sidebarId: 'tutorial', position: 'left', label: 'Tutorial' },
+        { to: '/api-reference', label: 'API', position: 'left' },
+        { to: '/notebooks', label: 'Notebooks', position: 'left' },
+      ],
+    },
+    footer: {
+      style: 'dark',
+      copyright: 'MIT licensed. Figures are computed in your browser by the library itself.',
+    },
+  } satisfies Preset.ThemeConfig,
+};
+
+export default config;

@@ -1,0 +1,4 @@
+/** Placeholder while the figure is written. */
+export default function ForgettingFigure() {
+  return <p>Figure coming.</p>;
+}
