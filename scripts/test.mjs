@@ -32,7 +32,7 @@ const readers = {
 
 const stages = [
   { name: 'lint (biome)', cmd: ['npx', 'biome', 'ci', '.'] },
-  { name: 'type-check', cmd: ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'type-check', cmd: ['npm', 'run', 'typecheck'] },
   { name: 'build', cmd: ['npm', 'run', 'build'] },
   {
     name: 'unit tests (vitest: cpu + wasm)',

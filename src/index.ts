@@ -1,0 +1,28 @@
+/**
+ * multiscale-optimizer: optimizers whose every weight is a sum of parts that learn and forget at
+ * different timescales, on TensorFlow.js.
+ *
+ * Pure math (float64, no tfjs) lives in `dynamics/`; `tf.Optimizer`s live in `optimizers/`.
+ * @packageDocumentation
+ */
+
+export { type BennaFusiOptions, bennaFusiDynamics } from './dynamics/benna-fusi.js';
+export { type Diagonalization, diagonalize } from './dynamics/diagonalize.js';
+export { type FastWeightOptions, fastWeightDynamics } from './dynamics/fast-weights.js';
+export { impulseResponse } from './dynamics/impulse-response.js';
+export { type LinearDynamics, pivotIndex, restingState } from './dynamics/linear-dynamics.js';
+export { type MomentumOptions, momentumDynamics } from './dynamics/momentum.js';
+export { type MultiscaleOptions, multiscaleDynamics } from './dynamics/multiscale.js';
+export { simulate, type Trajectory } from './dynamics/simulate.js';
+export {
+  bennaFusi,
+  type Form,
+  type FormOption,
+  fastWeights,
+  linearDynamicsOptimizer,
+  momentum,
+  multiscale,
+} from './optimizers/factories.js';
+export { LinearDynamicsOptimizer } from './optimizers/linear-dynamics-optimizer.js';
+export { type MultiscaleConfig, MultiscaleOptimizer } from './optimizers/multiscale-optimizer.js';
+export { type NamedTensor, SlotOptimizer, type SlotUpdate } from './optimizers/slot-optimizer.js';

@@ -1,0 +1,158 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkDynamics, type LinearDynamics, pivotIndex } from '../dynamics/linear-dynamics.js';
+import { SlotOptimizer, type SlotUpdate } from './slot-optimizer.js';
+
+/** Rows [start, start+count) of a 2-D tensor, as a one-element list (empty when count is 0). */
+function rowRange(x: tf.Tensor, start: number, count: number): tf.Tensor[] {
+  return count === 0 ? [] : [tf.slice(x, [start, 0], [count, -1])];
+}
+
+/** Constant tensors of the coupled step, kept for the optimizer's lifetime. */
+interface CoupledTensors {
+  /** Rows of T for the slot coordinates: (k−1) × k. */
+  slotTransition: tf.Tensor2D;
+  /** Entries of b for the slot coordinates: (k−1) × 1. */
+  slotInput: tf.Tensor2D;
+  /** cᵀT, so that the new weight is cᵀT·s + (c·b)·g: 1 × k. */
+  weightTransition: tf.Tensor2D;
+  /** c_i / c_p for the slot coordinates, to recover s_p from w: 1 × (k−1). */
+  otherReadout: tf.Tensor2D;
+}
+
+/**
+ * Runs any `LinearDynamics` in its original, coupled coordinates:
+ *
+ * $$ s \leftarrow T s + b\,g, \qquad w = c^\top s $$
+ *
+ * The weight stores the pivot coordinate (the largest |c_p|; for momentum and Benna–Fusi that is
+ * w itself), so each weight keeps k−1 slot values, in one variable `${name}/state` of shape
+ * `[k−1, ...shape]`. The other coordinates start at zero.
+ */
+export class LinearDynamicsOptimizer extends SlotOptimizer {
+  /** Registered class name, used by `model.save`/`tf.loadLayersModel`. */
+  static get className(): string {
+    return 'LinearDynamicsOptimizer';
+  }
+
+  /** The dynamics this optimizer runs (copied, so later edits to the input don't leak in). */
+  readonly dynamics: LinearDynamics;
+  /** The state coordinate stored in the weight itself. */
+  readonly pivot: number;
+  private tensors: CoupledTensors | null = null;
+
+  constructor(dynamics: LinearDynamics) {
+    super();
+    checkDynamics(dynamics, 'linearDynamicsOptimizer');
+    this.dynamics = {
+      transition: dynamics.transition.map((row) => [...row]),
+      input: [...dynamics.input],
+      readout: [...dynamics.readout],
+    };
+    this.pivot = pivotIndex(this.dynamics.readout);
+  }
+
+  protected get slotRows(): number {
+    return this.dynamics.readout.length - 1;
+  }
+
+  protected get slotName(): string {
+    return 'state';
+  }
+
+  protected initialSlot(value: tf.Tensor): tf.Tensor {
+    return tf.zeros([this.slotRows, ...value.shape]);
+  }
+
+  private constants(): CoupledTensors {
+    if (this.tensors === null) {
+      const { transition: T, input: b, readout: c } = this.dynamics;
+      const k = c.length;
+      const p = this.pivot;
+      const others = c.map((_, i) => i).filter((i) => i !== p);
+      // cᵀT in float64, so the weight's update is one product over the state.
+      const weightRow =
+        T[0]?.map((_, j) =>
+          c.reduce((acc, ci, i) => acc + ci * ((T[i] as number[])[j] as number), 0),
+        ) ?? [];
+      this.tensors = tf.tidy(() => ({
+        slotTransition: tf.keep(
+          tf.tensor2d(
+            others.map((i) => T[i] as number[]),
+            [k - 1, k],
+          ),
+        ),
+        slotInput: tf.keep(
+          tf.tensor2d(
+            others.map((i) => b[i] as number),
+            [k - 1, 1],
+          ),
+        ),
+        weightTransition: tf.keep(tf.tensor2d(weightRow, [1, k])),
+        otherReadout: tf.keep(
+          tf.tensor2d(
+            others.map((i) => (c[i] as number) / (c[p] as number)),
+            [1, k - 1],
+          ),
+        ),
+      }));
+    }
+    return this.tensors;
+  }
+
+  protected update(value: tf.Tensor, gradient: tf.Tensor, slot: tf.Tensor | null): SlotUpdate {
+    const { input: b, readout: c } = this.dynamics;
+    const k = c.length;
+    const p = this.pivot;
+    const n = value.size;
+    const g = tf.reshape(gradient, [1, n]);
+    const w = tf.reshape(value, [1, n]);
+    const weightInput = c.reduce((acc, ci, i) => acc + ci * (b[i] as number), 0);
+    if (slot === null) {
+      // k = 1: w ← T₀₀·w + c·b·g
+      const decay = (this.dynamics.transition[0] as number[])[0] as number;
+      return { value: tf.add(tf.mul(value, decay), tf.mul(gradient, weightInput)), slot: null };
+    }
+    const t = this.constants();
+    const rows = tf.reshape(slot, [k - 1, n]);
+    // s_p = (w − Σ_{i≠p} c_i s_i) / c_p, then the full state s = [rows before p; s_p; rows after].
+    const cp = c[p] as number;
+    const onlyPivot = c.every((ci, i) => i === p || ci === 0);
+    let pivotRow = cp === 1 ? w : tf.div(w, cp);
+    if (!onlyPivot) pivotRow = tf.sub(pivotRow, tf.matMul(t.otherReadout, rows));
+    const state = tf.concat(
+      [...rowRange(rows, 0, p), pivotRow, ...rowRange(rows, p, k - 1 - p)],
+      0,
+    );
+    const nextRows = tf.add(tf.matMul(t.slotTransition, state), tf.matMul(t.slotInput, g));
+    // The last op runs in the weight's own shape: the wasm backend records a tensor's shape per
+    // buffer, and a reshaped [1, n] buffer assigned to a rank-1 bias breaks its fused matMul.
+    const carried = tf.reshape(tf.matMul(t.weightTransition, state), value.shape);
+    return {
+      value: tf.add(carried, tf.mul(gradient, weightInput)),
+      slot: tf.reshape(nextRows, slot.shape),
+    };
+  }
+
+  override dispose(): void {
+    if (this.tensors) tf.dispose(Object.values(this.tensors));
+    this.tensors = null;
+    super.dispose();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      transition: this.dynamics.transition.map((row) => [...row]),
+      input: [...this.dynamics.input],
+      readout: [...this.dynamics.readout],
+    };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(config);
+  }
+}
+
+tf.serialization.registerClass(LinearDynamicsOptimizer);

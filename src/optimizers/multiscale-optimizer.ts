@@ -1,0 +1,135 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkMultiscale, type MultiscaleOptions } from '../dynamics/multiscale.js';
+import { fail, finiteVector } from '../validate.js';
+import {
+  type MultiscaleStepConstants,
+  type MultiscaleStepTensors,
+  multiscaleStep,
+  stepTensors,
+} from './multiscale-step.js';
+import { SlotOptimizer, type SlotUpdate } from './slot-optimizer.js';
+
+/** Configuration of a `MultiscaleOptimizer`. */
+export interface MultiscaleConfig extends MultiscaleOptions {
+  /**
+   * How a weight's value when training starts splits across the subweights, summing to 1.
+   * Default: all of it in the slowest subweight (largest |γ|). `diagonalize` supplies the split
+   * that makes a reparameterized optimizer start where its coupled original does.
+   */
+  initialShare?: readonly number[];
+}
+
+/**
+ * The multiscale optimizer: each weight is a sum of k subweights with their own learning rate α_i
+ * and decay γ_i (Jones, Mozer et al.).
+ *
+ * $$ \omega_{ij} \leftarrow \gamma_i\,\omega_{ij} - \alpha_i\,\frac{\partial L}{\partial w_j},
+ *    \qquad w_j = \sum_i \omega_{ij} $$
+ *
+ * The weight itself stores one subweight, so it keeps k−1 slot values per weight, in one
+ * variable `${name}/subweights` of shape `[k−1, ...shape]`.
+ */
+export class MultiscaleOptimizer extends SlotOptimizer {
+  /** Registered class name, used by `model.save`/`tf.loadLayersModel`. */
+  static get className(): string {
+    return 'MultiscaleOptimizer';
+  }
+
+  /** α_i, one per subweight. */
+  readonly alpha: readonly number[];
+  /** γ_i, one per subweight. */
+  readonly gamma: readonly number[];
+  /** ω_i(0) / w(0), one per subweight. */
+  readonly initialShare: readonly number[];
+  /** Index of the subweight stored in the weight itself (the slowest). */
+  readonly pivot: number;
+  /** Constants of the k−1-slot step. */
+  readonly constants: MultiscaleStepConstants;
+  private tensors: MultiscaleStepTensors | null = null;
+
+  constructor(config: MultiscaleConfig) {
+    super();
+    checkMultiscale('multiscale', config);
+    const k = config.gamma.length;
+    this.alpha = [...config.alpha];
+    this.gamma = [...config.gamma];
+    let pivot = 0;
+    this.gamma.forEach((g, i) => {
+      if (Math.abs(g) > Math.abs(this.gamma[pivot] as number)) pivot = i;
+    });
+    this.pivot = pivot;
+    if (config.initialShare === undefined) {
+      this.initialShare = this.gamma.map((_, i) => (i === pivot ? 1 : 0));
+    } else {
+      const share = finiteVector('multiscale', 'initialShare', config.initialShare, k);
+      const sum = share.reduce((a, b) => a + b, 0);
+      if (Math.abs(sum - 1) > 1e-9) fail('multiscale', 'sum(initialShare)', sum, 'it must be 1');
+      this.initialShare = share;
+    }
+    const others = this.gamma.map((_, i) => i).filter((i) => i !== pivot);
+    const gp = this.gamma[pivot] as number;
+    this.constants = {
+      pivotDecay: gp,
+      totalRate: this.alpha.reduce((a, b) => a + b, 0),
+      decays: others.map((i) => this.gamma[i] as number),
+      rates: others.map((i) => this.alpha[i] as number),
+      cross: others.map((i) => (this.gamma[i] as number) - gp),
+    };
+  }
+
+  protected get slotRows(): number {
+    return this.gamma.length - 1;
+  }
+
+  protected get slotName(): string {
+    return 'subweights';
+  }
+
+  protected initialSlot(value: tf.Tensor): tf.Tensor {
+    const shares = this.initialShare.filter((_, i) => i !== this.pivot);
+    return tf.stack(shares.map((q) => tf.mul(value, q)));
+  }
+
+  protected update(value: tf.Tensor, gradient: tf.Tensor, slot: tf.Tensor | null): SlotUpdate {
+    if (slot !== null && this.tensors === null) this.tensors = stepTensors(this.constants);
+    return multiscaleStep(value, gradient, slot, this.constants, this.tensors);
+  }
+
+  /**
+   * The k subweights of a weight, in the order of `alpha`/`gamma`: shape `[k, ...shape]`.
+   * The caller owns the returned tensor.
+   */
+  subweights(variable: tf.Variable): tf.Tensor {
+    return tf.tidy(() => {
+      const slot = this.getSlot(variable.name);
+      const rows = slot ? tf.unstack(slot) : this.initialSlotRows(variable);
+      const pivotPart = rows.reduce((acc, row) => tf.sub(acc, row), variable as tf.Tensor);
+      const all = [...rows];
+      all.splice(this.pivot, 0, pivotPart);
+      return tf.stack(all);
+    });
+  }
+
+  private initialSlotRows(value: tf.Tensor): tf.Tensor[] {
+    return this.slotRows === 0 ? [] : tf.unstack(this.initialSlot(value));
+  }
+
+  override dispose(): void {
+    if (this.tensors) tf.dispose([this.tensors.decays, this.tensors.rates, this.tensors.cross]);
+    this.tensors = null;
+    super.dispose();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { alpha: [...this.alpha], gamma: [...this.gamma], initialShare: [...this.initialShare] };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(config);
+  }
+}
+
+tf.serialization.registerClass(MultiscaleOptimizer);
