@@ -39,6 +39,7 @@ const config: Config = {
     'Every weight as a sum of parts that learn and forget at different timescales: multiscale, fast weights, Benna–Fusi synapses and momentum as one linear system.',
   url: process.env.SITE_URL ?? 'http://localhost',
   baseUrl,
+  favicon: 'img/favicon.svg',
   onBrokenLinks: 'throw',
   onBrokenAnchors: 'throw',
   markdown: { hooks: { onBrokenMarkdownLinks: 'throw' } },

@@ -45,6 +45,7 @@ function typedoc() {
       'none',
       '--excludePrivate',
       '--excludeInternal',
+      '--disableSources', // no git remote to link to; the comments carry the content
       '--logLevel',
       'Warn',
     ],

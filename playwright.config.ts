@@ -1,0 +1,59 @@
+// Browser tests of the tutorial site (`npm run test:site` builds it first). They run against the
+// built site served on 127.0.0.1 with the system Chromium (Playwright cannot download one here).
+import { defineConfig } from '@playwright/test';
+import { launchOptions as browserTestLaunchOptions } from './test/browser/harness.js';
+
+const port = Number(process.env.SITE_PORT ?? 3311);
+const basePath = (() => {
+  const raw = process.env.BASE_URL ?? '/';
+  const lead = raw.startsWith('/') ? raw : `/${raw}`;
+  return lead.endsWith('/') ? lead : `${lead}/`;
+})();
+
+/** Chromium flags that keep a headless run quiet and offline. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export default defineConfig({
+  testDir: 'test/site',
+  testMatch: '**/*.spec.ts',
+  outputDir: 'build/playwright-artifacts',
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list'], ['json', { outputFile: 'build/test-results/playwright.json' }]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}${basePath}`,
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: chromiumArgs,
+    },
+    viewport: { width: 1200, height: 900 },
+  },
+  projects: [
+    { name: 'site', testDir: 'test/site' },
+    // Library code in the browser (WebGPU on SwiftShader, WebGL): bundles and serves itself.
+    {
+      name: 'browser',
+      testDir: 'test/browser',
+      timeout: 300_000,
+      use: { launchOptions: browserTestLaunchOptions },
+    },
+  ],
+  webServer: {
+    command: `node_modules/.bin/docusaurus serve --dir build/site --host 127.0.0.1 --port ${port} --no-open`,
+    url: `http://127.0.0.1:${port}${basePath}`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    stdout: 'ignore',
+  },
+});

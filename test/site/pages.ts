@@ -1,0 +1,36 @@
+// Shared helpers for the site's browser tests: the page list, and a watcher that records every
+// console error, uncaught exception and failed request a page produces.
+import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+
+/** Every page of the site: path relative to the base URL, and whether it shows display math. */
+export const PAGES = [
+  { name: 'overview', path: '', math: true },
+  { name: 'multiscale-optimizer', path: 'multiscale-optimizer', math: true },
+  { name: 'benna-fusi', path: 'benna-fusi', math: true },
+  { name: 'momentum', path: 'momentum', math: true },
+  { name: 'forgetting-curves', path: 'forgetting-curves', math: true },
+  { name: 'learning-under-drift', path: 'learning-under-drift', math: true },
+  { name: 'notebooks', path: 'notebooks', math: false },
+  { name: 'api-reference', path: 'api-reference', math: false },
+] as const;
+
+/** Where screenshots go, for a person to look at. */
+export const SCREENSHOTS = new URL('../../build/screenshots/', import.meta.url).pathname;
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+/** Records problems on a page; `problems` lists them as readable strings. */
+export function watch(page: Page): { problems: string[] } {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  return { problems };
+}
