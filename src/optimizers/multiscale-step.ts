@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  hasMultiscaleStepKernel,
+  runMultiscaleStepKernel,
+} from '../kernels/multiscale-step-kernel.js';
 
 /**
  * Constants of one multiscale step in the k−1-slot layout: subweight p (the pivot) lives inside w,
@@ -38,10 +42,26 @@ export function stepTensors(c: MultiscaleStepConstants): MultiscaleStepTensors {
 }
 
 /**
- * One multiscale step for one weight with tfjs ops (the path every backend can run). `slot` is
- * `[k−1, ...shape]` or null when k = 1. Returns the new weight and slot; call inside `tf.tidy`.
+ * One multiscale step for one weight: the active backend's fused `MultiscaleStep` kernel when it
+ * has one (see `src/kernels/`), otherwise `multiscaleStepOps`. `slot` is `[k−1, ...shape]` or null
+ * when k = 1. Returns the new weight and slot; call inside `tf.tidy`.
  */
 export function multiscaleStep(
+  value: tf.Tensor,
+  gradient: tf.Tensor,
+  slot: tf.Tensor | null,
+  c: MultiscaleStepConstants,
+  t: MultiscaleStepTensors | null,
+): { value: tf.Tensor; slot: tf.Tensor | null } {
+  if (hasMultiscaleStepKernel()) return runMultiscaleStepKernel(value, gradient, slot, c);
+  return multiscaleStepOps(value, gradient, slot, c, t);
+}
+
+/**
+ * One multiscale step for one weight with generic tfjs ops (the path every backend can run).
+ * `t` must be `stepTensors(c)` when `slot` is not null. Call inside `tf.tidy`.
+ */
+export function multiscaleStepOps(
   value: tf.Tensor,
   gradient: tf.Tensor,
   slot: tf.Tensor | null,

@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { MultiscaleStepConstants } from '../optimizers/multiscale-step.js';
+
+/**
+ * Name of the fused multiscale-step kernel. A backend that registers a kernel under this name (see
+ * `registerMultiscaleStepKernel`) runs every `MultiscaleOptimizer` step through it; any other
+ * backend runs the generic tfjs-ops path.
+ *
+ * The kernel's contract, for a weight w of n entries and r = k−1 slot rows S (see
+ * `MultiscaleStepConstants` for the math):
+ * - **inputs** (`MultiscaleStepInputs`): `value` (w, float32, any shape), `gradient` (g, same shape),
+ *   and, when k > 1, `slot` (S, shape `[r, ...shape]`, row-major: row i is entries i·n … i·n+n−1).
+ * - **attrs** (`MultiscaleStepAttrs`): the step constants as plain numbers and arrays.
+ * - **outputs**: `[newValue, newSlot]` with the shapes of `value` and `slot` (just `[newValue]`
+ *   when there is no slot), as fresh float32 tensors; the inputs are not modified.
+ *
+ * Fused and generic paths must agree to float32 rounding.
+ */
+export const MULTISCALE_STEP = 'MultiscaleStep';
+
+/** Inputs of the `MultiscaleStep` kernel; `slot` is absent when k = 1. */
+export interface MultiscaleStepInputs {
+  value: tf.TensorInfo;
+  gradient: tf.TensorInfo;
+  slot?: tf.TensorInfo;
+}
+
+/** Attributes of the `MultiscaleStep` kernel: the step constants, as given to the optimizer. */
+export type MultiscaleStepAttrs = MultiscaleStepConstants;
+
+/** What a backend's `MultiscaleStep` implementation receives (`tf.KernelFunc`'s argument, typed). */
+export interface MultiscaleStepArgs {
+  inputs: MultiscaleStepInputs;
+  attrs: MultiscaleStepAttrs;
+  /** The backend the kernel is registered for (cast it to that backend's class). */
+  backend: tf.KernelBackend;
+}
+
+/** A backend implementation of `MultiscaleStep`: returns `[newValue]` or `[newValue, newSlot]`. */
+export type MultiscaleStepKernelFunc = (args: MultiscaleStepArgs) => tf.TensorInfo[];
+
+/**
+ * Registers `kernelFunc` as the `MultiscaleStep` kernel of `backendName`, replacing an earlier
+ * one (so a module that registers can be loaded twice, e.g. by a bundler and a test).
+ * @example
+ * registerMultiscaleStepKernel('webgpu', ({inputs, attrs, backend}) => [...])
+ */
+export function registerMultiscaleStepKernel(
+  backendName: string,
+  kernelFunc: MultiscaleStepKernelFunc,
+): void {
+  if (tf.getKernel(MULTISCALE_STEP, backendName) !== undefined) {
+    tf.unregisterKernel(MULTISCALE_STEP, backendName);
+  }
+  tf.registerKernel({
+    kernelName: MULTISCALE_STEP,
+    backendName,
+    kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+  });
+}
+
+/** Whether `backendName` (default: the active backend) has a fused `MultiscaleStep` kernel. */
+export function hasMultiscaleStepKernel(backendName: string = tf.getBackend()): boolean {
+  return tf.getKernel(MULTISCALE_STEP, backendName) !== undefined;
+}
+
+/**
+ * Runs the registered `MultiscaleStep` kernel of the active backend through the engine (so the
+ * outputs are tracked by `tf.tidy` like any op's). Throws when the backend has none.
+ */
+export function runMultiscaleStepKernel(
+  value: tf.Tensor,
+  gradient: tf.Tensor,
+  slot: tf.Tensor | null,
+  constants: MultiscaleStepConstants,
+): { value: tf.Tensor; slot: tf.Tensor | null } {
+  const inputs: tf.NamedTensorMap = slot === null ? { value, gradient } : { value, gradient, slot };
+  const attrs = constants as unknown as tf.NamedAttrMap;
+  const out = tf.engine().runKernel<tf.Tensor[]>(MULTISCALE_STEP, inputs, attrs);
+  return { value: out[0] as tf.Tensor, slot: slot === null ? null : (out[1] as tf.Tensor) };
+}
