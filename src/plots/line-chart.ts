@@ -73,7 +73,14 @@ export function lineChart(rows: readonly object[], options: LineChartOptions): P
   const dashed = new Set(options.dashed ?? []);
   const isDashed = (r: object) =>
     stroke !== null && dashed.has(String((r as Record<string, unknown>)[stroke]));
-  const common = { x, y, curve: options.curve ?? 'linear', ...(stroke ? { stroke } : {}) };
+  // Clip to the frame so that curves leaving a fixed domain do not spill over the axes.
+  const common = {
+    x,
+    y,
+    clip: true,
+    curve: options.curve ?? 'linear',
+    ...(stroke ? { stroke } : {}),
+  };
   const marks: Plot.Markish[] = [];
   if (options.zeroLine) marks.push(Plot.ruleY([0], { stroke: '#999' }));
   marks.push(
@@ -88,7 +95,9 @@ export function lineChart(rows: readonly object[], options: LineChartOptions): P
     );
   }
   if (points.length > 0) {
-    marks.push(Plot.dot(points, { x, y, r: 2.5, ...(stroke ? { stroke, fill: stroke } : {}) }));
+    marks.push(
+      Plot.dot(points, { x, y, r: 2.5, clip: true, ...(stroke ? { stroke, fill: stroke } : {}) }),
+    );
   }
   marks.push(...(options.marks ?? []));
   const domain = stroke ? orderOf([...data, ...points], stroke, options.seriesOrder) : [];
