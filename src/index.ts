@@ -13,7 +13,23 @@ export { impulseResponse } from './dynamics/impulse-response.js';
 export { type LinearDynamics, pivotIndex, restingState } from './dynamics/linear-dynamics.js';
 export { type MomentumOptions, momentumDynamics } from './dynamics/momentum.js';
 export { type MultiscaleOptions, multiscaleDynamics } from './dynamics/multiscale.js';
+export {
+  type DriftPrior,
+  driftSpectrum,
+  type PowerLawOptions,
+  powerLaw,
+  timescaleDecay,
+} from './dynamics/power-law-prior.js';
 export { simulate, type Trajectory } from './dynamics/simulate.js';
+export {
+  type BayesianMultiscaleConfig,
+  BayesianMultiscaleOptimizer,
+  bayesianMultiscale,
+  type CurvatureContext,
+  type CurvatureEstimate,
+  type CurvatureFunction,
+  type Innovation,
+} from './optimizers/bayesian-multiscale.js';
 export {
   bennaFusi,
   type Form,

@@ -1,0 +1,491 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { timescaleDecay } from '../dynamics/power-law-prior.js';
+import { fail, finite, positive } from '../validate.js';
+import { type NamedTensor, SlotOptimizer, type SlotUpdate } from './slot-optimizer.js';
+
+/** What a curvature function is told about the weight it must give a curvature for. */
+export interface CurvatureContext {
+  /** The variable's name (as in `tf.engine().registeredVariables`). */
+  name: string;
+  /** The variable's current value: the prior predictive mean of the observation. */
+  value: tf.Tensor;
+  /** ∂L/∂w at `value`, the gradient tfjs handed the optimizer. */
+  gradient: tf.Tensor;
+}
+
+/**
+ * A caller-supplied curvature: h ≥ 0 per weight, the diagonal of the loss's Gauss–Newton matrix
+ * for the current observation, in the loss's own units (the optimizer divides it by σ²). For
+ * L = ½(y − x·w)² it is x². Return a number, or a tensor that broadcasts to the variable's shape;
+ * it runs inside `tf.tidy`. Negative, NaN or infinite values throw.
+ */
+export type CurvatureFunction = (context: CurvatureContext) => tf.Tensor | number;
+
+/**
+ * A curvature the optimizer estimates from the gradient alone (the drop-in for any network):
+ * - `'fisher'` (default): the calibrated empirical Fisher. Under the model the squared gradient of
+ *   the negative log-likelihood is E[ĝ²] = ĥ(1 + S) with S the predictive variance over σ²; solving
+ *   that for ĥ with one sample removes the raw Fisher's overestimate.
+ * - `'empiricalFisher'`: ĥ = ĝ², the plain diagonal empirical Fisher (kept for comparison).
+ */
+export type CurvatureEstimate = 'fisher' | 'empiricalFisher';
+
+/**
+ * How the innovation (predictive) variance is formed:
+ * - `'shared'` (default): every weight the step updates explains the same scalar observation, so
+ *   the denominator 1 + Σ_j ĥ_j V_j sums over all of them. This is the exact mean-field filter for
+ *   a model with one scalar output trained one example per step.
+ * - `'perWeight'`: each weight has its own 1 + ĥ_j V_j, as if it were observed on its own. Equal to
+ *   `'shared'` for a single weight; too confident when several weights share one observation.
+ */
+export type Innovation = 'shared' | 'perWeight';
+
+/** Configuration of a `BayesianMultiscaleOptimizer`. */
+export interface BayesianMultiscaleConfig {
+  /** τ_i > 0 in steps (Infinity allowed), γ_i = e^{−1/τ_i}. Give this or `gamma`. */
+  timescales?: readonly number[];
+  /** γ_i ∈ (0, 1], the per-step retention of each component. Give this or `timescales`. */
+  gamma?: readonly number[];
+  /**
+   * p_i > 0, the prior (stationary) variance of each component, one number for all or one per
+   * timescale. The process noise is q_i = p_i(1 − γ_i²); for γ_i = 1, p_i is the initial variance
+   * and the component never drifts.
+   */
+  priorVariance: number | readonly number[];
+  /**
+   * σ² > 0: the loss L is taken to be σ² times the negative log-likelihood. For L = ½(y − ŷ)² it is
+   * the observation-noise variance; for `tf.losses.meanSquaredError` on one example, pass 2σ².
+   */
+  observationNoise: number;
+  /** A `CurvatureFunction`, or an estimate from the gradient. Default `'fisher'`. */
+  curvature?: CurvatureEstimate | CurvatureFunction;
+  /** Default `'shared'`. */
+  innovation?: Innovation;
+}
+
+/** Constant tensors of the step, made once and kept. */
+interface StepTensors {
+  gammaSquared: tf.Tensor2D;
+  processNoise: tf.Tensor2D;
+  decays: tf.Tensor2D | null;
+  cross: tf.Tensor2D | null;
+  others: tf.Tensor1D | null;
+}
+
+/** What the first pass of a `'shared'` step hands to the per-weight updates. */
+interface SharedStep {
+  denominator: tf.Scalar;
+  curvature: Map<string, tf.Tensor>;
+}
+
+const where = 'bayesianMultiscale';
+
+/** Stands in for a curvature function that `fromConfig` could not restore. */
+function missingCurvature(): never {
+  throw new Error(
+    `${where}: this optimizer was restored from a config whose curvature was a function, which ` +
+      'cannot be serialized; call setCurvature(fn) before training it.',
+  );
+}
+
+/**
+ * The Bayesian multiscale optimizer (Jones et al., ICLR 2023): a diagonal (mean-field) Kalman
+ * filter over weights that drift as a sum of AR(1) processes, one per timescale. Each weight j is
+ * a sum of subweights, w_j = Σ_i ω_ij, and each subweight keeps a mean and a variance, so the
+ * learning rate of every timescale adapts to how uncertain it is.
+ *
+ * **One step.** With ĝ = g/σ² and ĥ = h/σ² the gradient and curvature of the negative
+ * log-likelihood, V_j = Σ_i v_ij and D = 1 + Σ_j ĥ_j V_j (`'shared'`) or D_j = 1 + ĥ_j V_j
+ * (`'perWeight'`), the update
+ *
+ * $$ \omega_{ij} \leftarrow \omega_{ij} - \frac{v_{ij}\,\hat g_j}{D}, \qquad
+ *    v_{ij} \leftarrow v_{ij} - \frac{v_{ij}^2\,\hat h_j}{D} $$
+ *
+ * is followed by the prior step to the next observation,
+ *
+ * $$ \omega_{ij} \leftarrow \gamma_i\,\omega_{ij}, \qquad
+ *    v_{ij} \leftarrow \gamma_i^2\,v_{ij} + q_i, \qquad q_i = p_i(1-\gamma_i^2). $$
+ *
+ * **Ordering.** tfjs evaluates the gradient at the weights as they are before the step. For that
+ * gradient to carry the Kalman residual, the weights must already be the prior predictive mean of
+ * the observation; so the prior step of observation t+1 closes step t (update, then predict), and
+ * training starts from the prior: ω = w₀ in the slowest subweight, v_i = p_i. Between steps the
+ * model's weights are exactly what an online learner should predict the next target with.
+ *
+ * **Derivation (linear-Gaussian case).** Let y = x·w + e, e ~ N(0, σ²), L = ½(y − x·w)², and a
+ * prior ω_ij ~ N(μ_ij, v_ij), independent. Each ω_ij enters y with coefficient x_j, so the
+ * innovation variance is s = σ² + Σ_ij x_j² v_ij = σ²(1 + Σ_j ĥ_j V_j) with ĥ_j = x_j²/σ², and the
+ * Kalman gain is K_ij = v_ij x_j / s. The residual r = y − x·μ gives ĝ_j = −x_j r/σ², so
+ *
+ * $$ \mu_{ij} + K_{ij} r = \mu_{ij} - \frac{v_{ij}\hat g_j}{1 + \sum_k \hat h_k V_k},\qquad
+ *    \big[P - K s K^\top\big]_{(ij),(ij)} = v_{ij} - \frac{v_{ij}^2 \hat h_j}{1 + \sum_k \hat h_k V_k}.$$
+ *
+ * Keeping only the diagonal of the posterior covariance (the mean-field projection) and applying
+ * the prior step gives exactly the rule above with `'shared'`; for one weight it is the per-weight
+ * rule. `test/bayesian-multiscale.test.ts` checks both against a float64 Kalman filter.
+ *
+ * **Curvature.** A `CurvatureFunction` supplies an exact h. For any network the default `'fisher'`
+ * estimates it from the gradient: since E[ĝ_j²] = ĥ_j(1 + S) with S = Σ_k ĥ_k V_k, one sample
+ * gives S = (√(1 + 4A) − 1)/2 with A = Σ_j ĝ_j² V_j, and ĥ_j = ĝ_j²/(1 + S). On the 1/f-drift
+ * benchmark it lands far closer to the Kalman filter than the raw empirical Fisher ĥ = ĝ², which
+ * shrinks the step exactly when the residual is large (see `src/experiments/drift-bayesian.ts`).
+ *
+ * **Memory.** One stacked slot `${name}/posterior` of shape `[2k−1, ...shape]`: the k−1 means not
+ * stored in the weight itself (the slowest subweight lives in w), then the k variances.
+ */
+export class BayesianMultiscaleOptimizer extends SlotOptimizer {
+  /** Registered class name, used by `model.save`/`tf.loadLayersModel`. */
+  static get className(): string {
+    return 'BayesianMultiscaleOptimizer';
+  }
+
+  /** γ_i, one per timescale. */
+  readonly gamma: readonly number[];
+  /** p_i, the prior variance of each component. */
+  readonly priorVariance: readonly number[];
+  /** q_i = p_i(1 − γ_i²). */
+  readonly processNoise: readonly number[];
+  /** σ². */
+  readonly observationNoise: number;
+  /** How the innovation variance is formed. */
+  readonly innovation: Innovation;
+  /** Index of the subweight stored in the weight itself (the slowest). */
+  readonly pivot: number;
+  private curvature: CurvatureEstimate | CurvatureFunction;
+  private tensors: StepTensors | null = null;
+  private shared: SharedStep | null = null;
+
+  constructor(config: BayesianMultiscaleConfig) {
+    super();
+    if (config === null || typeof config !== 'object') {
+      fail(where, 'config', config, 'pass {timescales | gamma, priorVariance, observationNoise}');
+    }
+    this.gamma = BayesianMultiscaleOptimizer.checkGamma(config);
+    const k = this.gamma.length;
+    const p = config.priorVariance;
+    this.priorVariance =
+      typeof p === 'number'
+        ? this.gamma.map(() => positive(where, 'priorVariance', p))
+        : BayesianMultiscaleOptimizer.positiveVector('priorVariance', p, k);
+    this.processNoise = this.priorVariance.map((v, i) => v * (1 - (this.gamma[i] as number) ** 2));
+    this.observationNoise = positive(where, 'observationNoise', config.observationNoise);
+    const innovation = config.innovation ?? 'shared';
+    if (innovation !== 'shared' && innovation !== 'perWeight') {
+      fail(where, 'innovation', innovation, "it must be 'shared' or 'perWeight'");
+    }
+    this.innovation = innovation;
+    this.curvature = BayesianMultiscaleOptimizer.checkCurvature(config.curvature ?? 'fisher');
+    let pivot = 0;
+    this.gamma.forEach((g, i) => {
+      if (g > (this.gamma[pivot] as number)) pivot = i;
+    });
+    this.pivot = pivot;
+  }
+
+  private static checkGamma(config: BayesianMultiscaleConfig): number[] {
+    const { timescales, gamma } = config;
+    if ((timescales === undefined) === (gamma === undefined)) {
+      fail(where, 'timescales/gamma', { timescales, gamma }, 'give exactly one of the two');
+    }
+    if (timescales !== undefined) {
+      if (!Array.isArray(timescales) || timescales.length === 0) {
+        fail(where, 'timescales', timescales, 'it must be a non-empty array of steps > 0');
+      }
+      return timescales.map((tau, i) => timescaleDecay(tau, where, `timescales[${i}]`));
+    }
+    if (!Array.isArray(gamma) || gamma.length === 0) {
+      fail(where, 'gamma', gamma, 'it must be a non-empty array of retentions in (0, 1]');
+    }
+    return gamma.map((g, i) => {
+      const x = finite(where, `gamma[${i}]`, g);
+      if (!(x > 0 && x <= 1)) fail(where, `gamma[${i}]`, g, 'each retention must lie in (0, 1]');
+      return x;
+    });
+  }
+
+  private static positiveVector(name: string, value: unknown, k: number): number[] {
+    if (!Array.isArray(value) || value.length !== k) {
+      fail(where, name, value, `pass one number, or ${k} (one per timescale)`);
+    }
+    return value.map((v, i) => positive(where, `${name}[${i}]`, v));
+  }
+
+  private static checkCurvature(c: unknown): CurvatureEstimate | CurvatureFunction {
+    if (c === 'fisher' || c === 'empiricalFisher' || typeof c === 'function') {
+      return c as CurvatureEstimate | CurvatureFunction;
+    }
+    return fail(where, 'curvature', c, "pass 'fisher', 'empiricalFisher' or a function");
+  }
+
+  /** Replaces the curvature (for instance after `fromConfig`, which cannot restore a function). */
+  setCurvature(curvature: CurvatureEstimate | CurvatureFunction): void {
+    this.curvature = BayesianMultiscaleOptimizer.checkCurvature(curvature);
+  }
+
+  protected get slotRows(): number {
+    return 2 * this.gamma.length - 1;
+  }
+
+  protected get slotName(): string {
+    return 'posterior';
+  }
+
+  protected initialSlot(value: tf.Tensor): tf.Tensor {
+    const k = this.gamma.length;
+    const rows: tf.Tensor[] = [];
+    for (let r = 0; r < k - 1; r++) rows.push(tf.zerosLike(value));
+    for (const p of this.priorVariance) rows.push(tf.fill(value.shape, p));
+    return tf.stack(rows);
+  }
+
+  /**
+   * A `'shared'` step needs Σ_j ĥ_j V_j over every weight before any weight moves: a first pass
+   * computes it (and calls a curvature function once per weight), then the base class steps each
+   * weight with it.
+   */
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    if (this.innovation === 'perWeight') {
+      super.applyGradients(variableGradients);
+      return;
+    }
+    const entries = Array.isArray(variableGradients)
+      ? variableGradients.map((item) => [item.name, item.tensor] as const)
+      : Object.entries(variableGradients);
+    const curvature = new Map<string, tf.Tensor>();
+    try {
+      const denominator = tf.tidy(() => {
+        let total: tf.Tensor = tf.scalar(0);
+        for (const [name, gradient] of entries) {
+          if (gradient == null) continue;
+          const value = tf.engine().registeredVariables[name];
+          if (value === undefined) {
+            throw new Error(`${this.getClassName()}: no variable named "${name}" is registered.`);
+          }
+          const rows = this.rowsOf(this.claimSlot(name, value), value.size);
+          const variance = tf.sum(this.varianceRows(rows, value.size), 0);
+          const g = tf.reshape(tf.div(gradient, this.observationNoise), [value.size]);
+          if (typeof this.curvature === 'function') {
+            const h = this.userCurvature(name, value, gradient);
+            curvature.set(name, tf.keep(h));
+            total = tf.add(total, tf.sum(tf.mul(h, variance)));
+          } else {
+            total = tf.add(total, tf.sum(tf.mul(tf.square(g), variance)));
+          }
+        }
+        if (this.curvature === 'fisher') {
+          // S(1 + S) = A  ⇒  1 + S = (1 + √(1 + 4A)) / 2
+          return tf.div(tf.add(1, tf.sqrt(tf.add(1, tf.mul(4, total)))), 2) as tf.Scalar;
+        }
+        return tf.add(1, total) as tf.Scalar;
+      });
+      this.shared = { denominator, curvature };
+      super.applyGradients(variableGradients);
+    } finally {
+      if (this.shared) this.shared.denominator.dispose();
+      for (const h of curvature.values()) h.dispose();
+      this.shared = null;
+    }
+  }
+
+  /**
+   * The slot of a weight, creating or claiming it as the base class would. The base keeps that
+   * lookup private; the first pass of a `'shared'` step needs it before the base's own loop.
+   */
+  private claimSlot(name: string, value: tf.Variable): tf.Tensor {
+    const base = this as unknown as {
+      slotFor?: (name: string, value: tf.Variable) => tf.Variable | null;
+    };
+    if (typeof base.slotFor !== 'function') {
+      throw new Error(`${this.getClassName()}: SlotOptimizer no longer provides slotFor().`);
+    }
+    return base.slotFor(name, value) as tf.Variable;
+  }
+
+  /** ĥ = h/σ² from the caller's function, flattened, after checking h is finite and ≥ 0. */
+  private userCurvature(name: string, value: tf.Tensor, gradient: tf.Tensor): tf.Tensor {
+    const fn = this.curvature as CurvatureFunction;
+    const raw = fn({ name, value, gradient });
+    const h = typeof raw === 'number' ? tf.scalar(raw) : raw;
+    if (!(h instanceof tf.Tensor)) {
+      fail(
+        where,
+        `curvature("${name}")`,
+        raw,
+        'a curvature function must return a number or tensor',
+      );
+    }
+    let full: tf.Tensor;
+    try {
+      full = tf.broadcastTo(h, value.shape);
+    } catch {
+      fail(where, `curvature("${name}").shape`, h.shape, `it must broadcast to [${value.shape}]`);
+    }
+    const [lowest, sum] = tf.stack([tf.min(full), tf.sum(full)]).dataSync() as Float32Array;
+    if (!((lowest as number) >= 0 && Number.isFinite(sum))) {
+      const bad = Array.from(full.dataSync()).find((x) => !(x >= 0 && Number.isFinite(x)));
+      fail(where, `curvature("${name}")`, bad ?? sum, 'a curvature must be finite and ≥ 0');
+    }
+    return tf.reshape(tf.div(full, this.observationNoise), [value.size]);
+  }
+
+  private rowsOf(slot: tf.Tensor, n: number): tf.Tensor2D {
+    return tf.reshape(slot, [this.slotRows, n]);
+  }
+
+  private varianceRows(rows: tf.Tensor2D, n: number): tf.Tensor2D {
+    const k = this.gamma.length;
+    return tf.slice(rows, [k - 1, 0], [k, n]);
+  }
+
+  private stepTensors(): StepTensors {
+    if (this.tensors) return this.tensors;
+    const k = this.gamma.length;
+    const others = this.gamma.map((_, i) => i).filter((i) => i !== this.pivot);
+    const gp = this.gamma[this.pivot] as number;
+    // update() runs inside tf.tidy: keep() makes them live until dispose().
+    const tensors: StepTensors = {
+      gammaSquared: tf.tensor2d(
+        this.gamma.map((g) => g * g),
+        [k, 1],
+      ),
+      processNoise: tf.tensor2d([...this.processNoise], [k, 1]),
+      decays: null,
+      cross: null,
+      others: null,
+    };
+    if (k > 1) {
+      tensors.decays = tf.tensor2d(
+        others.map((i) => this.gamma[i] as number),
+        [k - 1, 1],
+      );
+      tensors.cross = tf.tensor2d(
+        others.map((i) => (this.gamma[i] as number) - gp),
+        [1, k - 1],
+      );
+      tensors.others = tf.tensor1d(others, 'int32');
+    }
+    for (const x of Object.values(tensors)) if (x) tf.keep(x);
+    this.tensors = tensors;
+    return this.tensors;
+  }
+
+  protected update(value: tf.Tensor, gradient: tf.Tensor, slot: tf.Tensor | null): SlotUpdate {
+    const t = this.stepTensors();
+    const k = this.gamma.length;
+    const n = value.size;
+    const name = (value as tf.Variable).name;
+    const rows = this.rowsOf(slot as tf.Tensor, n);
+    const variances = this.varianceRows(rows, n);
+    const total = tf.sum(variances, 0);
+    const g = tf.reshape(tf.div(gradient, this.observationNoise), [n]);
+    let h: tf.Tensor;
+    let d: tf.Tensor;
+    if (this.shared) {
+      d = this.shared.denominator;
+      if (this.curvature === 'fisher') h = tf.div(tf.square(g), d);
+      else if (this.curvature === 'empiricalFisher') h = tf.square(g);
+      else h = this.shared.curvature.get(name) as tf.Tensor;
+    } else if (this.curvature === 'fisher') {
+      // ĥ(1 + ĥV) = ĝ²  ⇒  D = 1 + ĥV = (1 + √(1 + 4Vĝ²)) / 2, ĥ = ĝ²/D
+      const g2 = tf.square(g);
+      d = tf.div(tf.add(1, tf.sqrt(tf.add(1, tf.mul(4, tf.mul(total, g2))))), 2);
+      h = tf.div(g2, d);
+    } else {
+      h =
+        this.curvature === 'empiricalFisher'
+          ? tf.square(g)
+          : this.userCurvature(name, value, gradient);
+      d = tf.add(1, tf.mul(h, total));
+    }
+    const step = tf.div(g, d);
+    // Posterior: v ← v − v²ĥ/D = v (D − ĥv)/D, which stays positive since D ≥ 1 + ĥv.
+    const posterior = tf.div(tf.mul(variances, tf.sub(d, tf.mul(h, variances))), d);
+    const nextVariances = tf.add(tf.mul(t.gammaSquared, posterior), t.processNoise);
+    const updated = tf.sub(value, tf.reshape(tf.mul(total, step), value.shape));
+    const gp = this.gamma[this.pivot] as number;
+    const varianceShape = [k, ...value.shape];
+    if (k === 1) {
+      return {
+        value: tf.mul(updated, gp),
+        slot: tf.reshape(nextVariances, varianceShape),
+      };
+    }
+    const means = tf.slice(rows, [0, 0], [k - 1, n]);
+    const meanVariances = tf.gather(variances, t.others as tf.Tensor1D);
+    const posteriorMeans = tf.sub(means, tf.mul(meanVariances, step));
+    const flowed = tf.reshape(tf.matMul(t.cross as tf.Tensor2D, posteriorMeans), value.shape);
+    const nextMeans = tf.mul(t.decays as tf.Tensor2D, posteriorMeans);
+    return {
+      value: tf.add(tf.mul(updated, gp), flowed),
+      slot: tf.concat(
+        [tf.reshape(nextMeans, [k - 1, ...value.shape]), tf.reshape(nextVariances, varianceShape)],
+        0,
+      ),
+    };
+  }
+
+  /** The k subweight means of a weight, in the order of `gamma`: shape `[k, ...shape]`. Caller owns it. */
+  subweights(variable: tf.Variable): tf.Tensor {
+    return tf.tidy(() => {
+      const k = this.gamma.length;
+      const slot = this.getSlot(variable.name) ?? this.initialSlot(variable);
+      const rows = tf.unstack(slot).slice(0, k - 1);
+      const pivotPart = rows.reduce((acc, row) => tf.sub(acc, row), variable as tf.Tensor);
+      rows.splice(this.pivot, 0, pivotPart);
+      return tf.stack(rows);
+    });
+  }
+
+  /** The k subweight variances of a weight, in the order of `gamma`: `[k, ...shape]`. Caller owns it. */
+  variances(variable: tf.Variable): tf.Tensor {
+    return tf.tidy(() => {
+      const k = this.gamma.length;
+      const slot = this.getSlot(variable.name) ?? this.initialSlot(variable);
+      return tf.stack(tf.unstack(slot).slice(k - 1));
+    });
+  }
+
+  override dispose(): void {
+    if (this.tensors) {
+      const { gammaSquared, processNoise, decays, cross, others } = this.tensors;
+      tf.dispose([
+        gammaSquared,
+        processNoise,
+        ...[decays, cross, others].filter((x) => x !== null),
+      ]);
+    }
+    this.tensors = null;
+    super.dispose();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      gamma: [...this.gamma],
+      priorVariance: [...this.priorVariance],
+      observationNoise: this.observationNoise,
+      innovation: this.innovation,
+      curvature: typeof this.curvature === 'function' ? 'function' : this.curvature,
+    };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const curvature = config.curvature === 'function' ? missingCurvature : config.curvature;
+    return new cls({ ...config, curvature });
+  }
+}
+
+tf.serialization.registerClass(BayesianMultiscaleOptimizer);
+
+/**
+ * The Bayesian multiscale optimizer as a `tf.Optimizer`; see `BayesianMultiscaleOptimizer`.
+ * @example
+ * const prior = powerLaw({band: [1, 1e4], count: 5, variance: 5});
+ * const opt = bayesianMultiscale({gamma: prior.gamma, priorVariance: prior.priorVariance,
+ *   observationNoise: 1});
+ */
+export function bayesianMultiscale(config: BayesianMultiscaleConfig): BayesianMultiscaleOptimizer {
+  return new BayesianMultiscaleOptimizer(config);
+}
