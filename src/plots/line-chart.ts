@@ -112,12 +112,12 @@ export function lineChart(rows: readonly object[], options: LineChartOptions): P
     x: {
       label: options.xLabel,
       type: options.logX ? 'log' : 'linear',
-      ...(options.xDomain ? { domain: [...options.xDomain] } : {}),
+      ...(options.xDomain ? { domain: [...options.xDomain] } : { nice: true }),
     },
     y: {
       label: options.yLabel,
       type: options.logY ? 'log' : 'linear',
-      ...(options.yDomain ? { domain: [...options.yDomain] } : {}),
+      ...(options.yDomain ? { domain: [...options.yDomain] } : { nice: true }),
     },
     ...(stroke ? { color: { legend: true, domain, scheme: 'tableau10' } } : {}),
     marks,
