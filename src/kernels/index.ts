@@ -4,6 +4,7 @@
  * the generic tfjs-ops path.
  */
 import { registerCpuKernels } from './cpu.js';
+import { registerWasmKernels } from './wasm.js';
 
 let registered = false;
 
@@ -12,6 +13,7 @@ export function registerBuiltinKernels(): void {
   if (registered) return;
   registered = true;
   registerCpuKernels();
+  registerWasmKernels();
 }
 
 export {

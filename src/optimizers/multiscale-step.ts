@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerBuiltinKernels } from '../kernels/index.js';
 import {
   hasMultiscaleStepKernel,
   runMultiscaleStepKernel,
 } from '../kernels/multiscale-step-kernel.js';
+
+// The fused kernels register with the module that dispatches to them (package.json lists
+// dist/optimizers/*.js as having side effects, so bundlers keep this call).
+registerBuiltinKernels();
 
 /**
  * Constants of one multiscale step in the k−1-slot layout: subweight p (the pivot) lives inside w,

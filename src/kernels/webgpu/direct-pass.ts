@@ -1,0 +1,170 @@
+/**
+ * Compute passes with several outputs on tfjs's WebGPU backend.
+ *
+ * `backend.runWebGPUProgram` binds exactly one output buffer. An optimizer step has two outputs
+ * (the new weight and the new slot), and splitting it into one program per output reads the slot
+ * twice: at k = 4 that moves 13 instead of 9 floats per weight, a third of the bandwidth lost.
+ * This module is the one place in the library that goes below the program interface and uses the
+ * backend's own GPU buffers:
+ *
+ * - outputs are fresh tensors from `backend.makeTensorInfo` + `uploadToGPU` (the backend allocates
+ *   and owns their buffers, so `dispose`, `data()` and later ops work as for any tensor);
+ * - the dispatch is recorded into the backend's current command encoder and compute pass, in order
+ *   with the programs tfjs records, and counts toward its submit batch;
+ * - every buffer used is added to the backend's set of ids owned by the pending command buffer, so a
+ *   tensor disposed before submission is not recycled under the dispatch;
+ * - the parameter buffer comes from the backend's buffer manager and is released after submission,
+ *   as tfjs does with its own uniforms.
+ *
+ * Those members are not part of tfjs's public typings; `WebGPUBackendInternals` names the ones used
+ * (checked against @tensorflow/tfjs-backend-webgpu 4.22), and `checkInternals` fails with a clear
+ * error if a future version renames them.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The members of tfjs's `WebGPUBackend` (4.22) this module uses. */
+export interface WebGPUBackendInternals {
+  device: GPUDevice;
+  queue: GPUQueue;
+  tensorMap: { get(dataId: object): { resource?: unknown } };
+  bufferManager: { acquireBuffer(size: number, usage: number): GPUBuffer };
+  makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  uploadToGPU(dataId: object): void;
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+  commandEncoder: GPUCommandEncoder | null;
+  computePassEncoder: GPUComputePassEncoder | null;
+  commandQueueOwnedIds: WeakSet<object>;
+  uniformPendingDisposal: GPUBuffer[];
+  dispatchCountInPass: number;
+  activeTimers?: unknown;
+}
+
+/** Threads per workgroup of every kernel in this folder. */
+export const WORKGROUP_SIZE = 256;
+
+/**
+ * At most this many workgroups per dispatch; larger arrays are covered by the grid-stride loop
+ * (each thread walks the array in steps of the total thread count). 8192 × 256 = 2M threads keeps
+ * every SM of a large GPU busy and stays far below the 65535-per-dimension limit.
+ */
+export const MAX_WORKGROUPS = 8192;
+
+/** One dispatch with several outputs. */
+export interface DirectPass {
+  /** Identifies `code` for the pipeline cache. */
+  key: string;
+  /**
+   * WGSL with entry point `main`. Bindings: outputs first (0 …), then inputs, then the parameter
+   * struct as `var<uniform>` at the last binding.
+   */
+  code: string;
+  inputs: tf.TensorInfo[];
+  /** Shapes of the float32 outputs. */
+  outputShapes: number[][];
+  /** Bytes of the uniform parameter struct (padded here to 16). */
+  params: ArrayBuffer;
+  /** Number of work items (threads needed without the grid-stride loop). */
+  items: number;
+}
+
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+/** Throws a clear error when the backend is not the tfjs WebGPU backend this module knows. */
+export function checkInternals(backend: tf.KernelBackend): WebGPUBackendInternals {
+  const b = backend as unknown as Partial<WebGPUBackendInternals>;
+  const missing = [
+    'device',
+    'queue',
+    'tensorMap',
+    'bufferManager',
+    'makeTensorInfo',
+    'uploadToGPU',
+    'ensureCommandEncoderReady',
+    'endComputePassEncoder',
+    'submitQueue',
+    'commandQueueOwnedIds',
+    'uniformPendingDisposal',
+  ].filter((m) => (b as Record<string, unknown>)[m] == null);
+  if (missing.length > 0) {
+    throw new Error(
+      `multiscale-optimizer: the webgpu backend lacks ${missing.join(', ')}; this tfjs version's ` +
+        'WebGPU backend is not supported by the fused kernels (tested with 4.22).',
+    );
+  }
+  return b as WebGPUBackendInternals;
+}
+
+/** Workgroups to dispatch for `items` work items with the grid-stride loop. */
+export function workgroupsFor(items: number): number {
+  return Math.max(1, Math.min(Math.ceil(items / WORKGROUP_SIZE), MAX_WORKGROUPS));
+}
+
+function pipelineFor(device: GPUDevice, key: string, code: string): GPUComputePipeline {
+  let cache = pipelines.get(device);
+  if (cache === undefined) {
+    cache = new Map();
+    pipelines.set(device, cache);
+  }
+  let pipeline = cache.get(key);
+  if (pipeline === undefined) {
+    pipeline = device.createComputePipeline({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+    });
+    cache.set(key, pipeline);
+  }
+  return pipeline;
+}
+
+function bufferOf(backend: WebGPUBackendInternals, info: tf.TensorInfo): GPUBuffer {
+  backend.uploadToGPU(info.dataId);
+  const resource = backend.tensorMap.get(info.dataId).resource;
+  if (resource == null || (resource as GPUTexture).createView !== undefined) {
+    throw new Error(
+      'multiscale-optimizer: a fused webgpu kernel got a tensor that is not a buffer',
+    );
+  }
+  return resource as GPUBuffer;
+}
+
+/**
+ * Records one dispatch of `pass` on the tfjs WebGPU backend and returns its outputs as new float32
+ * tensor infos (owned by the caller, like any kernel's outputs).
+ */
+export function runDirectPass(backend: tf.KernelBackend, pass: DirectPass): tf.TensorInfo[] {
+  const b = checkInternals(backend);
+  const outputs = pass.outputShapes.map((shape) => b.makeTensorInfo(shape, 'float32'));
+  if (pass.items === 0) return outputs;
+  const buffers = [...outputs, ...pass.inputs].map((t) => bufferOf(b, t));
+  const size = Math.ceil(pass.params.byteLength / 16) * 16;
+  const params = b.bufferManager.acquireBuffer(
+    size,
+    GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  );
+  b.queue.writeBuffer(params, 0, pass.params, 0, pass.params.byteLength);
+  b.uniformPendingDisposal.push(params);
+  const pipeline = pipelineFor(b.device, pass.key, pass.code);
+  const bindGroup = b.device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      ...buffers.map((buffer, i) => ({ binding: i, resource: { buffer } })),
+      { binding: buffers.length, resource: { buffer: params, size } },
+    ],
+  });
+  for (const t of [...outputs, ...pass.inputs]) b.commandQueueOwnedIds.add(t.dataId);
+  b.ensureCommandEncoderReady();
+  if (b.computePassEncoder == null) {
+    b.computePassEncoder = (b.commandEncoder as GPUCommandEncoder).beginComputePass({});
+  }
+  b.computePassEncoder.setPipeline(pipeline);
+  b.computePassEncoder.setBindGroup(0, bindGroup);
+  b.computePassEncoder.dispatchWorkgroups(workgroupsFor(pass.items));
+  b.dispatchCountInPass++;
+  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= b.dispatchCountInPass) {
+    b.endComputePassEncoder();
+    b.submitQueue();
+  }
+  return outputs;
+}

@@ -1,0 +1,12 @@
+/**
+ * Fused kernels of the `webgpu` backend (tfjs-backend-webgpu). They need nothing from that package
+ * at import time: the kernels receive the backend object and use its device and buffers, so this
+ * module is safe to import where WebGPU does not exist.
+ */
+import { registerMultiscaleStepKernel } from '../multiscale-step-kernel.js';
+import { multiscaleStepWebGPU } from './multiscale-step.js';
+
+/** Registers the library's fused WebGPU kernels for the `webgpu` backend (idempotent). */
+export function registerWebGPUKernels(): void {
+  registerMultiscaleStepKernel('webgpu', multiscaleStepWebGPU);
+}

@@ -1,0 +1,199 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { multiscale } from '../src/index.js';
+import {
+  hasMultiscaleStepKernel,
+  MULTISCALE_STEP,
+  runMultiscaleStepKernel,
+} from '../src/kernels/multiscale-step-kernel.js';
+import {
+  type MultiscaleStepConstants,
+  multiscaleStepOps,
+  stepTensors,
+} from '../src/optimizers/multiscale-step.js';
+import { BACKENDS, normals, useBackend } from './helpers/backends.js';
+
+const EPS32 = 2 ** -23;
+
+/** Step constants of a k-timescale multiscale optimizer with seeded, varied α and γ. */
+function constantsFor(k: number, seed: number): MultiscaleStepConstants {
+  const u = normals(seed, 2 * k);
+  const gamma = Array.from({ length: k }, (_, i) =>
+    i === 0 ? 1 : 0.99 - 0.9 * Math.abs(Math.tanh(u[i] as number)) * (i / k),
+  );
+  const alpha = Array.from({ length: k }, (_, i) => 0.05 * (u[k + i] as number));
+  const opt = multiscale({ alpha, gamma });
+  const c = opt.constants;
+  opt.dispose();
+  return c;
+}
+
+/** The step in float64 from the float32 inputs: an independent reference for both paths. */
+function reference(
+  w: Float32Array,
+  g: Float32Array,
+  s: Float32Array | null,
+  c: MultiscaleStepConstants,
+): { w: Float64Array; s: Float64Array; scaleW: Float64Array; scaleS: Float64Array } {
+  const n = w.length;
+  const r = s === null ? 0 : c.decays.length;
+  const out = {
+    w: new Float64Array(n),
+    s: new Float64Array(r * n),
+    scaleW: new Float64Array(n),
+    scaleS: new Float64Array(r * n),
+  };
+  for (let i = 0; i < n; i++) {
+    const wi = w[i] as number;
+    const gi = g[i] as number;
+    let acc = c.pivotDecay * wi - c.totalRate * gi;
+    let scale = Math.abs(c.pivotDecay * wi) + Math.abs(c.totalRate * gi);
+    for (let j = 0; j < r; j++) {
+      const x = (s as Float32Array)[j * n + i] as number;
+      acc += (c.cross[j] as number) * x;
+      scale += Math.abs((c.cross[j] as number) * x);
+      out.s[j * n + i] = (c.decays[j] as number) * x - (c.rates[j] as number) * gi;
+      out.scaleS[j * n + i] =
+        Math.abs((c.decays[j] as number) * x) + Math.abs((c.rates[j] as number) * gi);
+    }
+    out.w[i] = acc;
+    out.scaleW[i] = scale;
+  }
+  return out;
+}
+
+/** Asserts |actual − expected| ≤ (k + 2)·ε₃₂·scale entrywise (float32 rounding of each term). */
+function expectRounding(
+  label: string,
+  actual: ArrayLike<number>,
+  expected: Float64Array,
+  scale: Float64Array,
+  k: number,
+): void {
+  expect(actual.length, label).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs((actual[i] as number) - (expected[i] as number));
+    const bound = (k + 2) * EPS32 * ((scale[i] as number) + 1e-30);
+    worst = Math.max(worst, err / bound);
+  }
+  expect(worst, `${label}: worst error / rounding bound`).toBeLessThanOrEqual(1);
+}
+
+const SHAPES: number[][] = [[1], [7], [3, 5], [2, 3, 4], [1027], [64, 33]];
+
+for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BACKENDS) {
+  describe(`MultiscaleStep kernel on ${backend}`, () => {
+    beforeAll(async () => {
+      await useBackend(backend);
+    });
+    afterAll(() => {
+      vi.restoreAllMocks();
+    });
+
+    it('is registered for this backend', () => {
+      expect(hasMultiscaleStepKernel(backend)).toBe(true);
+    });
+
+    for (const k of [1, 2, 4, 8]) {
+      it(`k = ${k}: fused = generic = float64 reference to float32 rounding, on ${SHAPES.length} shapes`, () => {
+        const c = constantsFor(k, 10 + k);
+        const t = k > 1 ? stepTensors(c) : null;
+        SHAPES.forEach((shape, si) => {
+          const n = shape.reduce((a, b) => a * b, 1);
+          const wv = Float32Array.from(normals(100 * k + si, n));
+          const gv = Float32Array.from(normals(200 * k + si, n));
+          const sv = k > 1 ? Float32Array.from(normals(300 * k + si, (k - 1) * n)) : null;
+          const ref = reference(wv, gv, sv, c);
+          tf.tidy(() => {
+            const w = tf.tensor(wv, shape);
+            const g = tf.tensor(gv, shape);
+            const s = sv === null ? null : tf.tensor(sv, [k - 1, ...shape]);
+            const fused = runMultiscaleStepKernel(w, g, s, c);
+            const generic = multiscaleStepOps(w, g, s, c, t);
+            expect(fused.value.shape).toEqual(shape);
+            for (const [name, out] of [
+              ['fused', fused],
+              ['generic', generic],
+            ] as const) {
+              expectRounding(
+                `${name} w, shape [${shape}]`,
+                out.value.dataSync(),
+                ref.w,
+                ref.scaleW,
+                k,
+              );
+              if (s !== null) {
+                expect(out.slot?.shape).toEqual(s.shape);
+                expectRounding(
+                  `${name} slot, shape [${shape}]`,
+                  (out.slot as tf.Tensor).dataSync(),
+                  ref.s,
+                  ref.scaleS,
+                  k,
+                );
+              } else {
+                expect(out.slot).toBeNull();
+              }
+            }
+            // The inputs are left as they were.
+            expect(Array.from(w.dataSync())).toEqual(Array.from(wv));
+            if (s !== null && sv !== null) expect(Array.from(s.dataSync())).toEqual(Array.from(sv));
+          });
+        });
+        if (t) tf.dispose([t.decays, t.rates, t.cross]);
+      });
+    }
+
+    it('MultiscaleOptimizer steps run through the fused kernel, without leaking tensors', () => {
+      const spy = vi.spyOn(tf.engine(), 'runKernel');
+      const opt = multiscale({ alpha: [0.01, 0.1, -0.05, 0.2], gamma: [1, 0.9, 0.5, 0.99] });
+      const w = tf.variable(tf.ones([17, 3]));
+      const g = tf.fill([17, 3], 0.5);
+      opt.applyGradients({ [w.name]: g });
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 20; i++) opt.applyGradients({ [w.name]: g });
+      expect(tf.memory().numTensors).toBe(before);
+      const calls = spy.mock.calls.filter(([name]) => name === MULTISCALE_STEP).length;
+      expect(calls).toBe(21);
+      spy.mockRestore();
+      opt.dispose();
+      tf.dispose([w, g]);
+    });
+
+    it('200 optimizer steps: fused path = generic path (kernel unregistered) to float32 rounding', () => {
+      const run = () => {
+        const opt = multiscale({ alpha: [0.02, 0.1, -0.03], gamma: [1, 0.95, 0.6] });
+        const w = tf.variable(tf.tensor(Float32Array.from(normals(5, 300)), [300]));
+        for (let i = 0; i < 200; i++) {
+          const g = tf.tensor(Float32Array.from(normals(1000 + i, 300)), [300]);
+          opt.applyGradients({ [w.name]: g });
+          g.dispose();
+        }
+        const out = Float32Array.from(w.dataSync());
+        opt.dispose();
+        w.dispose();
+        return out;
+      };
+      const fused = run();
+      const kernel = tf.getKernel(MULTISCALE_STEP, backend);
+      tf.unregisterKernel(MULTISCALE_STEP, backend);
+      let generic: Float32Array;
+      try {
+        expect(hasMultiscaleStepKernel(backend)).toBe(false);
+        generic = run();
+      } finally {
+        tf.registerKernel(kernel);
+      }
+      let worst = 0;
+      let scale = 0;
+      for (let i = 0; i < fused.length; i++) {
+        worst = Math.max(worst, Math.abs((fused[i] as number) - (generic[i] as number)));
+        scale = Math.max(scale, Math.abs(generic[i] as number));
+      }
+      // 200 steps of float32 rounding in either path, each ≤ a few ε·|w|.
+      expect(worst).toBeLessThanOrEqual(200 * 8 * EPS32 * scale);
+      expect(worst).toBeGreaterThanOrEqual(0);
+    });
+  });
+}
