@@ -8,8 +8,8 @@ import { multiscaleDynamics } from '../dynamics/multiscale.js';
 import { bennaFusi, multiscale } from '../optimizers/factories.js';
 import { MultiscaleOptimizer } from '../optimizers/multiscale-optimizer.js';
 import { fail, integerAtLeast, positive } from '../validate.js';
-import { Random } from './random.js';
-import { firstCrossing } from './stats.js';
+import { Random, subSeed } from './random.js';
+import { firstCrossing, slope } from './stats.js';
 
 /**
  * A synapse model for the memory-lifetime experiment: its float64 dynamics (for the closed form)
@@ -296,4 +296,128 @@ export async function simulateSnr(
     trials,
     steps,
   };
+}
+
+/** Options of `runLifetime`. */
+export interface LifetimeOptions {
+  /** Master seed. */
+  seed: number;
+  /** Sizes N simulated (and compared with the closed form). Default 10², 10³, 10⁴. */
+  sizes?: number[];
+  /** Sizes for the closed-form curve. Default 13 log-spaced from 10² to 10⁶. */
+  curveSizes?: number[];
+  /** Probe patterns per age in the simulation. Default 6000 (quick: 3000). */
+  samples?: number;
+  /** Quick sizes. */
+  quick?: boolean;
+  /** Benna–Fusi chain length and exponential decay (see `synapseModels`). */
+  variables?: number;
+  decay?: number;
+  onProgress?: (fraction: number, label: string) => void;
+}
+
+/** One (model, N) lifetime: closed form, and simulated where N was simulated. */
+export interface LifetimeRow {
+  model: string;
+  N: number;
+  closedForm: number;
+  /** NaN where N was not simulated. */
+  simulated: number;
+  /** simulated / closedForm − 1. */
+  relativeError: number;
+  /** Noise measured in the simulation over its closed form √(N)·‖h‖ (NaN if not simulated). */
+  noiseRatio: number;
+}
+
+/** Lifetime-vs-N slopes on log–log axes (and per decade of N for the exponential). */
+export interface LifetimeSlope {
+  model: string;
+  /** d log(lifetime) / d log N over the simulated sizes, closed form. */
+  closedFormSlope: number;
+  /** The same from the simulation. */
+  simulatedSlope: number;
+  /** Closed-form lifetime gained per decade of N over the simulated sizes (steps). */
+  stepsPerDecade: number;
+}
+
+/** Result of `runLifetime`. */
+export interface LifetimeResult {
+  rows: LifetimeRow[];
+  slopes: LifetimeSlope[];
+  slowestTimescales: Record<string, number>;
+}
+
+/**
+ * Benna & Fusi's memory-lifetime experiment for a Benna–Fusi chain and an exponential synapse:
+ * the lifetime in closed form over a range of N, and by stochastic simulation with the library's
+ * tf.Optimizers at the simulated sizes, with the log–log slopes of lifetime against N.
+ */
+export async function runLifetime(options: LifetimeOptions): Promise<LifetimeResult> {
+  const sizes = options.sizes ?? [100, 1000, 10000];
+  sizes.forEach((N, i) => {
+    integerAtLeast('runLifetime', `sizes[${i}]`, N, 1);
+  });
+  const curveSizes =
+    options.curveSizes ?? Array.from({ length: 13 }, (_, i) => Math.round(100 * 10 ** (i / 3)));
+  const samples = options.samples ?? (options.quick ? 3000 : 6000);
+  const models = synapseModels({
+    ...(options.variables === undefined ? {} : { variables: options.variables }),
+    ...(options.decay === undefined ? {} : { decay: options.decay }),
+  });
+  const rows: LifetimeRow[] = [];
+  const slopes: LifetimeSlope[] = [];
+  const slowestTimescales: Record<string, number> = {};
+  const totalWork = models.length * sizes.reduce((a, N) => a + N, 0);
+  let work = 0;
+  for (const [mi, model] of models.entries()) {
+    slowestTimescales[model.name] = slowestTimescale(model.dynamics);
+    const norm = Math.sqrt(
+      impulseResponse(
+        model.dynamics,
+        Math.min(5e6, Math.ceil(40 * slowestTimescale(model.dynamics)) + 10),
+      ).reduce((a, x) => a + x * x, 0),
+    );
+    const sim: number[] = [];
+    const closed: number[] = [];
+    for (const N of [...new Set([...curveSizes, ...sizes])].sort((a, b) => a - b)) {
+      const c = closedFormSnr(model.dynamics, N);
+      let simulated = Number.NaN;
+      let noiseRatio = Number.NaN;
+      if (sizes.includes(N)) {
+        const s = await simulateSnr(model, {
+          N,
+          seed: subSeedOf(options.seed, mi, N),
+          maxAge: Math.ceil(1.5 * c.lifetime) + 4,
+          samples,
+          onProgress: (f) =>
+            options.onProgress?.((work + f * N) / totalWork, `${model.name}, N=${N}`),
+        });
+        work += N;
+        simulated = s.lifetime;
+        noiseRatio = s.noise / (Math.sqrt(N) * norm);
+        sim.push(simulated);
+        closed.push(c.lifetime);
+      }
+      rows.push({
+        model: model.name,
+        N,
+        closedForm: c.lifetime,
+        simulated,
+        relativeError: simulated / c.lifetime - 1,
+        noiseRatio,
+      });
+    }
+    const logN = sizes.map(Math.log);
+    slopes.push({
+      model: model.name,
+      closedFormSlope: slope(logN, closed.map(Math.log)),
+      simulatedSlope: slope(logN, sim.map(Math.log)),
+      stepsPerDecade: slope(sizes.map(Math.log10), closed),
+    });
+  }
+  return { rows, slopes, slowestTimescales };
+}
+
+function subSeedOf(seed: number, model: number, N: number): number {
+  return subSeed(seed, 100 + model, N);
 }

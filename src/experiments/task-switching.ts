@@ -243,9 +243,14 @@ export function runTaskSwitching(options: TaskSwitchingOptions): TaskSwitchingRe
         2,
         blockSteps,
         blocks,
+        s,
+        every,
       );
       const loss = mean(log.online);
-      if (loss < best.loss || !Number.isFinite(best.loss)) best = { hyper, loss };
+      // A diverged run (NaN) counts as +∞; the first grid point wins ties.
+      if (loss < best.loss || Object.keys(best.hyper).length === 0) {
+        best = { hyper, loss: Number.isNaN(loss) ? Number.POSITIVE_INFINITY : loss };
+      }
       options.onProgress?.(++done / total, learner.name);
     }
     const log = trainSchedule(
