@@ -10,15 +10,17 @@ import { integerAtLeast } from '../validate.js';
  * subSeed(42, 3) // the seed of replica 3 of an experiment run with --seed 42
  */
 export function subSeed(seed: number, ...labels: readonly number[]): number {
-  let h = seed | 0;
-  for (const label of labels) {
-    h = Math.imul(h ^ (label | 0), 0x9e3779b1);
+  const mix = (x: number) => {
+    let h = x | 0;
     h ^= h >>> 16;
     h = Math.imul(h, 0x85ebca6b);
     h ^= h >>> 13;
     h = Math.imul(h, 0xc2b2ae35);
     h ^= h >>> 16;
-  }
+    return h;
+  };
+  let h = mix(seed ^ 0x5bd1e995);
+  for (const label of labels) h = mix(h + Math.imul(label | 0, 0x9e3779b1) + 0x7f4a7c15);
   return h | 0;
 }
 
