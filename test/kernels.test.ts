@@ -1,17 +1,84 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { multiscale } from '../src/index.js';
+import {
+  bennaFusiDynamics,
+  type LinearDynamics,
+  linearDynamicsOptimizer,
+  momentumDynamics,
+  multiscale,
+  pivotIndex,
+} from '../src/index.js';
 import {
   hasMultiscaleStepKernel,
   MULTISCALE_STEP,
   runMultiscaleStepKernel,
 } from '../src/kernels/multiscale-step-kernel.js';
 import {
+  hasTridiagonalStepKernel,
+  runTridiagonalStepKernel,
+  TRIDIAGONAL_STEP,
+  tridiagonalStepOps,
+} from '../src/kernels/tridiagonal-step-kernel.js';
+import { tridiagonalBands } from '../src/optimizers/linear-dynamics-optimizer.js';
+import {
   type MultiscaleStepConstants,
   multiscaleStepOps,
   stepTensors,
 } from '../src/optimizers/multiscale-step.js';
 import { BACKENDS, normals, useBackend } from './helpers/backends.js';
+
+/** A tridiagonal system whose weight is 2× its middle coordinate (pivot ≠ 0, c_p ≠ 1). */
+const scaledMiddle: LinearDynamics = {
+  transition: [
+    [0.9, 0.05, 0],
+    [0.02, 0.99, 0.01],
+    [0, 0.1, 0.5],
+  ],
+  input: [-0.1, -0.02, 0.3],
+  readout: [0, 2, 0],
+};
+
+/** The coupled step in float64 with the dense T, in the original coordinates. */
+function coupledReference(
+  d: LinearDynamics,
+  w: Float32Array,
+  g: Float32Array,
+  s: Float32Array,
+): { w: Float64Array; s: Float64Array; scaleW: Float64Array; scaleS: Float64Array } {
+  const k = d.readout.length;
+  const p = pivotIndex(d.readout);
+  const cp = d.readout[p] as number;
+  const n = w.length;
+  const out = {
+    w: new Float64Array(n),
+    s: new Float64Array((k - 1) * n),
+    scaleW: new Float64Array(n),
+    scaleS: new Float64Array((k - 1) * n),
+  };
+  const row = (i: number) => (i < p ? i : i - 1);
+  for (let e = 0; e < n; e++) {
+    const x = Array.from({ length: k }, (_, i) =>
+      i === p ? (w[e] as number) / cp : (s[row(i) * n + e] as number),
+    );
+    for (let i = 0; i < k; i++) {
+      const Ti = d.transition[i] as number[];
+      let acc = (d.input[i] as number) * (g[e] as number);
+      let scale = Math.abs(acc);
+      for (let j = 0; j < k; j++) {
+        acc += (Ti[j] as number) * (x[j] as number);
+        scale += Math.abs((Ti[j] as number) * (x[j] as number));
+      }
+      if (i === p) {
+        out.w[e] = cp * acc;
+        out.scaleW[e] = Math.abs(cp) * scale;
+      } else {
+        out.s[row(i) * n + e] = acc;
+        out.scaleS[row(i) * n + e] = scale;
+      }
+    }
+  }
+  return out;
+}
 
 const EPS32 = 2 ** -23;
 
@@ -156,6 +223,67 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
       expect(tf.memory().numTensors).toBe(before);
       const calls = spy.mock.calls.filter(([name]) => name === MULTISCALE_STEP).length;
       expect(calls).toBe(21);
+      spy.mockRestore();
+      opt.dispose();
+      tf.dispose([w, g]);
+    });
+
+    const coupled: [string, LinearDynamics][] = [
+      ['momentum (k = 2)', momentumDynamics({ learningRate: 0.1, momentum: 0.9 })],
+      ['scaled middle pivot (k = 3)', scaledMiddle],
+      ['Benna–Fusi k = 5', bennaFusiDynamics({ learningRate: 0.5, variables: 5 })],
+      ['Benna–Fusi k = 8', bennaFusiDynamics({ learningRate: 0.5, variables: 8 })],
+    ];
+    for (const [label, d] of coupled) {
+      it(`TridiagonalStep, ${label}: kernel = ops = dense float64 reference to float32 rounding`, () => {
+        expect(hasTridiagonalStepKernel(backend)).toBe(true);
+        const k = d.readout.length;
+        const bands = tridiagonalBands(d, pivotIndex(d.readout));
+        expect(bands).not.toBeNull();
+        SHAPES.forEach((shape, si) => {
+          const n = shape.reduce((a, b) => a * b, 1);
+          const wv = Float32Array.from(normals(400 * k + si, n));
+          const gv = Float32Array.from(normals(500 * k + si, n));
+          const sv = Float32Array.from(normals(600 * k + si, (k - 1) * n));
+          const ref = coupledReference(d, wv, gv, sv);
+          tf.tidy(() => {
+            const w = tf.tensor(wv, shape);
+            const g = tf.tensor(gv, shape);
+            const s = tf.tensor(sv, [k - 1, ...shape]);
+            const fused = runTridiagonalStepKernel(w, g, s, bands as NonNullable<typeof bands>);
+            const ops = tridiagonalStepOps(w, g, s, bands as NonNullable<typeof bands>);
+            for (const [name, out] of [
+              ['kernel', fused],
+              ['ops', ops],
+            ] as const) {
+              expect(out.value.shape).toEqual(shape);
+              expect(out.slot.shape).toEqual(s.shape);
+              expectRounding(`${name} w [${shape}]`, out.value.dataSync(), ref.w, ref.scaleW, 4);
+              expectRounding(`${name} slot [${shape}]`, out.slot.dataSync(), ref.s, ref.scaleS, 4);
+            }
+          });
+        });
+      });
+    }
+
+    it('a dense T takes the dense path; the coupled Benna–Fusi optimizer runs TridiagonalStep', () => {
+      const dense: LinearDynamics = {
+        transition: [
+          [0.9, 0.05, 0.01],
+          [0.02, 0.99, 0.01],
+          [0.03, 0.1, 0.5],
+        ],
+        input: [-0.1, 0, 0],
+        readout: [1, 0, 0],
+      };
+      expect(tridiagonalBands(dense, 0)).toBeNull();
+      expect(tridiagonalBands({ ...scaledMiddle, readout: [0.5, 2, 0] }, 1)).toBeNull();
+      const spy = vi.spyOn(tf.engine(), 'runKernel');
+      const opt = linearDynamicsOptimizer(bennaFusiDynamics({ learningRate: 0.5, variables: 6 }));
+      const w = tf.variable(tf.ones([10]));
+      const g = tf.fill([10], 0.5);
+      for (let i = 0; i < 5; i++) opt.applyGradients({ [w.name]: g });
+      expect(spy.mock.calls.filter(([name]) => name === TRIDIAGONAL_STEP).length).toBe(5);
       spy.mockRestore();
       opt.dispose();
       tf.dispose([w, g]);

@@ -1,5 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { type MultiscaleStepArgs, registerMultiscaleStepKernel } from './multiscale-step-kernel.js';
+import {
+  registerTridiagonalStepKernel,
+  type TridiagonalStepArgs,
+  tridiagonalRows,
+} from './tridiagonal-step-kernel.js';
 
 /**
  * The `MultiscaleStep` kernel of the `cpu` backend: one pass over the typed arrays, reading w, g
@@ -92,7 +97,59 @@ function stepR(
   }
 }
 
-/** Registers `multiscaleStepCpu` for the `cpu` backend. */
+/** Registers the `cpu` kernels (`MultiscaleStep`, `TridiagonalStep`). */
 export function registerCpuKernels(): void {
   registerMultiscaleStepKernel('cpu', multiscaleStepCpu);
+  registerTridiagonalStepKernel('cpu', tridiagonalStepCpu);
+}
+
+/**
+ * The `TridiagonalStep` kernel of the `cpu` backend: in blocks of entries, one loop per state
+ * coordinate over its two neighbours, so every array is read or written once from memory.
+ */
+export function tridiagonalStepCpu({
+  inputs,
+  attrs,
+  backend,
+}: TridiagonalStepArgs): tf.TensorInfo[] {
+  const w = backend.readSync(inputs.value.dataId) as Float32Array;
+  const g = backend.readSync(inputs.gradient.dataId) as Float32Array;
+  const s = backend.readSync(inputs.slot.dataId) as Float32Array;
+  const n = w.length;
+  const k = attrs.diag.length;
+  const nextW = new Float32Array(n);
+  const nextS = new Float32Array(s.length);
+  const rows = tridiagonalRows(k, attrs.pivot, n);
+  const src = [w, s];
+  const dst = [nextW, nextS];
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = Math.min(n, i0 + BLOCK);
+    for (let j = 0; j < k; j++) {
+      const me = rows[j] as { array: number; offset: number };
+      const lo = rows[Math.max(j - 1, 0)] as { array: number; offset: number };
+      const hi = rows[Math.min(j + 1, k - 1)] as { array: number; offset: number };
+      const l = j > 0 ? (attrs.lower[j] as number) : 0;
+      const u = j < k - 1 ? (attrs.upper[j] as number) : 0;
+      const d = attrs.diag[j] as number;
+      const b = attrs.input[j] as number;
+      const x = src[me.array] as Float32Array;
+      const xl = src[lo.array] as Float32Array;
+      const xh = src[hi.array] as Float32Array;
+      const out = dst[me.array] as Float32Array;
+      const [om, ol, oh] = [me.offset, lo.offset, hi.offset];
+      for (let i = i0; i < i1; i++) {
+        out[om + i] =
+          l * (xl[ol + i] as number) +
+          d * (x[om + i] as number) +
+          u * (xh[oh + i] as number) +
+          b * (g[i] as number);
+      }
+    }
+  }
+  const info = (values: Float32Array, shape: number[]): tf.TensorInfo => ({
+    dataId: backend.write(values, shape, 'float32'),
+    shape,
+    dtype: 'float32',
+  });
+  return [info(nextW, inputs.value.shape), info(nextS, inputs.slot.shape)];
 }

@@ -1,7 +1,7 @@
 /**
- * A 0.3 kB WebAssembly module, assembled here byte by byte, with one SIMD function that runs the
- * multiscale step in one pass over the tfjs wasm backend's own heap (it imports that memory, so
- * no data is copied in or out):
+ * A 0.5 kB WebAssembly module, assembled here byte by byte, whose SIMD functions run the
+ * multiscale step (and the tridiagonal coupled step) in one pass over the tfjs wasm backend's own
+ * heap (it imports that memory, so no data is copied in or out):
  *
  * ```
  * step(w, g, s, outW, outS, m, n, consts, r)   // byte pointers except m, n, r
@@ -74,125 +74,89 @@ const [W, G, S, OW, OS, M, N, C, R] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 const [I, J, OFF, CP, ROW] = [9, 10, 11, 12, 13];
 const [GV, ACC, SV] = [14, 15, 16];
 
+/** Concatenates instructions (one call per line of the algorithm, to keep it readable). */
+const seq = (...parts: number[][]): number[] => parts.flat();
+
 const body: number[] = [
-  ...[2, ...uleb(5), I32, ...uleb(3), V128], // locals: 5 × i32, 3 × v128
-  ...get(N),
-  ...i32(2),
-  ...shl32,
-  ...set(ROW), // ROW = 4n bytes
-  ...i32(0),
-  ...set(I),
-  ...block,
-  ...loop,
-  ...get(I),
-  ...get(M),
-  ...i32(2),
-  ...shl32,
-  ...geU32,
-  ...brIf(1),
-  ...get(G),
-  ...get(I),
-  ...add32,
-  ...load(),
-  ...set(GV),
+  ...seq([2, ...uleb(5), I32, ...uleb(3), V128]), // locals: 5 × i32, 3 × v128
+  ...seq(get(N), i32(2), shl32, set(ROW)), // ROW = 4n bytes per slot row
+  ...seq(i32(0), set(I)),
+  ...seq(block, loop), // for (i = 0; i < 4m; i += 16)
+  ...seq(get(I), get(M), i32(2), shl32, geU32, brIf(1)),
+  ...seq(get(G), get(I), add32, load(), set(GV)),
   // acc = γ_p·w − A·g
-  ...get(W),
-  ...get(I),
-  ...add32,
-  ...load(),
-  ...get(C),
-  ...splat32(0),
-  ...fmul,
-  ...get(GV),
-  ...get(C),
-  ...splat32(4),
-  ...fmul,
-  ...fsub,
-  ...set(ACC),
-  ...i32(0),
-  ...set(J),
-  ...get(I),
-  ...set(OFF),
-  ...get(C),
-  ...i32(8),
-  ...add32,
-  ...set(CP),
-  ...block,
-  ...loop,
-  ...get(J),
-  ...get(R),
-  ...geU32,
-  ...brIf(1),
-  ...get(S),
-  ...get(OFF),
-  ...add32,
-  ...load(),
-  ...set(SV),
+  ...seq(get(W), get(I), add32, load(), get(C), splat32(0), fmul),
+  ...seq(get(GV), get(C), splat32(4), fmul, fsub, set(ACC)),
+  ...seq(i32(0), set(J), get(I), set(OFF), get(C), i32(8), add32, set(CP)),
+  ...seq(block, loop), // for (j = 0; j < r; j++)
+  ...seq(get(J), get(R), geU32, brIf(1)),
+  ...seq(get(S), get(OFF), add32, load(), set(SV)),
   // acc += c_j·x
-  ...get(ACC),
-  ...get(SV),
-  ...get(CP),
-  ...splat32(8),
-  ...fmul,
-  ...fadd,
-  ...set(ACC),
-  // outS = d_j·x − a_j·g
-  ...get(OS),
-  ...get(OFF),
-  ...add32,
-  ...get(SV),
-  ...get(CP),
-  ...splat32(0),
-  ...fmul,
-  ...get(GV),
-  ...get(CP),
-  ...splat32(4),
-  ...fmul,
-  ...fsub,
-  ...store(),
-  ...get(OFF),
-  ...get(ROW),
-  ...add32,
-  ...set(OFF),
-  ...get(CP),
-  ...i32(12),
-  ...add32,
-  ...set(CP),
-  ...get(J),
-  ...i32(1),
-  ...add32,
-  ...set(J),
-  ...br(0),
+  ...seq(get(ACC), get(SV), get(CP), splat32(8), fmul, fadd, set(ACC)),
+  // outS[j] = d_j·x − a_j·g
+  ...seq(get(OS), get(OFF), add32),
+  ...seq(get(SV), get(CP), splat32(0), fmul, get(GV), get(CP), splat32(4), fmul, fsub, store()),
+  ...seq(get(OFF), get(ROW), add32, set(OFF)),
+  ...seq(get(CP), i32(12), add32, set(CP)),
+  ...seq(get(J), i32(1), add32, set(J)),
+  ...seq(br(0), end, end),
+  // outW = acc
+  ...seq(get(OW), get(I), add32, get(ACC), store()),
+  ...seq(get(I), i32(16), add32, set(I)),
+  ...seq(br(0), end, end),
   ...end,
-  ...end,
-  ...get(OW),
-  ...get(I),
-  ...add32,
-  ...get(ACC),
-  ...store(),
-  ...get(I),
-  ...i32(16),
-  ...add32,
-  ...set(I),
-  ...br(0),
-  ...end,
-  ...end,
+];
+
+// tridiagonal(inPtrs, outPtrs, coefs, k, m, g): for every 4 entries i and coordinate j,
+//   out_j[i] = l_j·x_{j−1}[i] + d_j·x_j[i] + u_j·x_{j+1}[i] + b_j·g[i]
+// where inPtrs holds k+2 row pointers [x_{−1}, x_0, …, x_{k−1}, x_k] (the two ends are any
+// readable row, with l_0 = u_{k−1} = 0), outPtrs k row pointers, coefs float32 [l, d, u, b] × k.
+const [IN, OUT, CO, K, M3, G3] = [0, 1, 2, 3, 4, 5];
+const [I3, J3, P3, Q3, C3] = [6, 7, 8, 9, 10];
+const [GV3, ACC3] = [11, 12];
+const loadI32 = (offset: number) => [0x28, 0x02, ...uleb(offset)];
+const row = (offset: number, coef: number) =>
+  seq(get(P3), loadI32(offset), get(I3), add32, load(), get(C3), splat32(coef), fmul);
+
+const tridiagonalBody: number[] = [
+  ...seq([2, ...uleb(5), I32, ...uleb(2), V128]), // locals: 5 × i32, 2 × v128
+  ...seq(i32(0), set(I3)),
+  ...seq(block, loop), // for (i = 0; i < 4m; i += 16)
+  ...seq(get(I3), get(M3), i32(2), shl32, geU32, brIf(1)),
+  ...seq(get(G3), get(I3), add32, load(), set(GV3)),
+  ...seq(i32(0), set(J3), get(IN), set(P3), get(OUT), set(Q3), get(CO), set(C3)),
+  ...seq(block, loop), // for (j = 0; j < k; j++)
+  ...seq(get(J3), get(K), geU32, brIf(1)),
+  ...seq(row(0, 0), row(4, 4), fadd, row(8, 8), fadd),
+  ...seq(get(GV3), get(C3), splat32(12), fmul, fadd, set(ACC3)),
+  ...seq(get(Q3), loadI32(0), get(I3), add32, get(ACC3), store()),
+  ...seq(get(P3), i32(4), add32, set(P3), get(Q3), i32(4), add32, set(Q3)),
+  ...seq(get(C3), i32(16), add32, set(C3), get(J3), i32(1), add32, set(J3)),
+  ...seq(br(0), end, end),
+  ...seq(get(I3), i32(16), add32, set(I3)),
+  ...seq(br(0), end, end),
   ...end,
 ];
 
 /**
- * The module's bytes. Its one import is `env.memory` (a non-shared memory); its one export is
- * `step` (see the module comment).
+ * The module's bytes. Its one import is `env.memory` (a non-shared memory); its exports are
+ * `step` (the multiscale step) and `tridiagonal` (a tridiagonal linear step, see above).
  */
 export function multiscaleStepWasmBytes(): Uint8Array<ArrayBuffer> {
-  const params = 9;
+  const type = (params: number) => [0x60, params, ...Array<number>(params).fill(I32), 0];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, params, ...Array<number>(params).fill(I32), 0]),
+    ...section(1, [2, ...type(9), ...type(6)]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('step'), 0x00, 0]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
+    ...section(3, [2, 0, 1]),
+    ...section(7, [2, ...name('step'), 0x00, 0, ...name('tridiagonal'), 0x00, 1]),
+    ...section(10, [
+      2,
+      ...uleb(body.length),
+      ...body,
+      ...uleb(tridiagonalBody.length),
+      ...tridiagonalBody,
+    ]),
   ]);
 }
 
@@ -209,13 +173,29 @@ export type MultiscaleStepWasm = (
   r: number,
 ) => void;
 
+/** The `tridiagonal` export's signature. */
+export type TridiagonalStepWasm = (
+  inPtrs: number,
+  outPtrs: number,
+  coefs: number,
+  k: number,
+  m: number,
+  g: number,
+) => void;
+
+/** Both exports of the module. */
+export interface StepFunctions {
+  step: MultiscaleStepWasm;
+  tridiagonal: TridiagonalStepWasm;
+}
+
 /** Instantiates the module against `memory`, or returns null where SIMD or the import fails. */
-export function instantiateMultiscaleStep(memory: WebAssembly.Memory): MultiscaleStepWasm | null {
+export function instantiateStepFunctions(memory: WebAssembly.Memory): StepFunctions | null {
   try {
     const bytes = multiscaleStepWasmBytes();
     if (!WebAssembly.validate(bytes)) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    return instance.exports.step as MultiscaleStepWasm;
+    return instance.exports as unknown as StepFunctions;
   } catch {
     return null;
   }

@@ -1,36 +1,52 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { type MultiscaleStepArgs, registerMultiscaleStepKernel } from './multiscale-step-kernel.js';
-import { instantiateMultiscaleStep, type MultiscaleStepWasm } from './wasm-simd.js';
+import {
+  registerTridiagonalStepKernel,
+  type TridiagonalStepArgs,
+  tridiagonalRows,
+} from './tridiagonal-step-kernel.js';
+import { instantiateStepFunctions, type StepFunctions } from './wasm-simd.js';
 
-/** The parts of `@tensorflow/tfjs-backend-wasm`'s `BackendWasm` this kernel uses. */
+/** The parts of `@tensorflow/tfjs-backend-wasm`'s `BackendWasm` these kernels use. */
 interface WasmBackendLike {
-  wasm: { asm?: { memory?: WebAssembly.Memory }; _malloc(bytes: number): number };
+  wasm: {
+    asm?: { memory?: WebAssembly.Memory };
+    _malloc(bytes: number): number;
+    _free(ptr: number): void;
+  };
   getMemoryOffset(dataId: tf.DataId): number;
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
 }
 
-/** Per backend instance: the SIMD step bound to its heap (null: unavailable) and a constants area. */
+/** Per backend instance: the SIMD functions bound to its heap (null: unavailable) and a scratch area. */
 interface Bound {
   memory: WebAssembly.Memory;
-  step: MultiscaleStepWasm | null;
-  consts: number;
-  capacity: number;
+  fns: StepFunctions | null;
+  scratch: number;
+  scratchBytes: number;
 }
 
 const bound = new WeakMap<object, Bound>();
 
-function bind(backend: WasmBackendLike, rows: number): Bound {
-  let b = bound.get(backend);
+/** The backend's SIMD functions and a scratch area of at least `bytes` (kept for its lifetime). */
+function bind(backend: WasmBackendLike, bytes: number): Bound {
   const memory = backend.wasm.asm?.memory;
-  if (memory === undefined) throw new Error('MultiscaleStep (wasm): the backend exposes no memory');
-  if (b === undefined || b.capacity < rows) {
-    // The constants area is kept for the backend's lifetime (a few bytes); grown when k grows.
-    const capacity = Math.max(rows, 16);
-    const step = b?.step !== undefined ? b.step : instantiateMultiscaleStep(memory);
-    b = { memory, step, consts: backend.wasm._malloc(4 * (2 + 3 * capacity)), capacity };
+  if (memory === undefined) throw new Error('wasm kernels: the backend exposes no memory');
+  let b = bound.get(backend);
+  if (b === undefined) {
+    b = { memory, fns: instantiateStepFunctions(memory), scratch: 0, scratchBytes: 0 };
     bound.set(backend, b);
   }
+  if (b.scratchBytes < bytes) {
+    if (b.scratch !== 0) backend.wasm._free(b.scratch);
+    b.scratchBytes = Math.max(bytes, 1024);
+    b.scratch = backend.wasm._malloc(b.scratchBytes);
+  }
   return b;
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
 }
 
 /**
@@ -46,19 +62,17 @@ export function multiscaleStepWasm({
 }: MultiscaleStepArgs): tf.TensorInfo[] {
   const be = backend as unknown as WasmBackendLike;
   const r = inputs.slot === undefined ? 0 : attrs.decays.length;
-  const b = bind(be, r);
-  const n = tf_size(inputs.value.shape);
+  const b = bind(be, 4 * (2 + 3 * r));
+  const n = size(inputs.value.shape);
   const outW = be.makeOutput(inputs.value.shape, 'float32');
   const outS = inputs.slot === undefined ? null : be.makeOutput(inputs.slot.shape, 'float32');
-  const ptr = {
-    w: be.getMemoryOffset(inputs.value.dataId),
-    g: be.getMemoryOffset(inputs.gradient.dataId),
-    s: inputs.slot === undefined ? 0 : be.getMemoryOffset(inputs.slot.dataId),
-    ow: be.getMemoryOffset(outW.dataId),
-    os: outS === null ? 0 : be.getMemoryOffset(outS.dataId),
-  };
+  const w = be.getMemoryOffset(inputs.value.dataId);
+  const g = be.getMemoryOffset(inputs.gradient.dataId);
+  const s = inputs.slot === undefined ? 0 : be.getMemoryOffset(inputs.slot.dataId);
+  const ow = be.getMemoryOffset(outW.dataId);
+  const os = outS === null ? 0 : be.getMemoryOffset(outS.dataId);
   // Views are made after every allocation: a heap growth detaches earlier ones.
-  const consts = new Float32Array(b.memory.buffer, b.consts, 2 + 3 * r);
+  const consts = new Float32Array(b.memory.buffer, b.scratch, 2 + 3 * r);
   consts[0] = attrs.pivotDecay;
   consts[1] = attrs.totalRate;
   for (let j = 0; j < r; j++) {
@@ -66,43 +80,85 @@ export function multiscaleStepWasm({
     consts[3 + 3 * j] = attrs.rates[j] as number;
     consts[4 + 3 * j] = attrs.cross[j] as number;
   }
-  const m = b.step === null ? 0 : n - (n % 4);
-  if (m > 0) b.step?.(ptr.w, ptr.g, ptr.s, ptr.ow, ptr.os, m, n, b.consts, r);
-  if (m < n) scalarTail(new Float32Array(b.memory.buffer), ptr, consts, m, n, r);
+  const m = b.fns === null ? 0 : n - (n % 4);
+  if (m > 0) b.fns?.step(w, g, s, ow, os, m, n, b.scratch, r);
+  const f = Math.fround;
+  const heap = new Float32Array(b.memory.buffer);
+  const [W, G, S, OW, OS] = [w >> 2, g >> 2, s >> 2, ow >> 2, os >> 2];
+  for (let i = m; i < n; i++) {
+    const gi = heap[G + i] as number;
+    let acc = f(f((consts[0] as number) * (heap[W + i] as number)) - f((consts[1] as number) * gi));
+    for (let j = 0; j < r; j++) {
+      const x = heap[S + j * n + i] as number;
+      acc = f(acc + f((consts[4 + 3 * j] as number) * x));
+      heap[OS + j * n + i] = f(
+        f((consts[2 + 3 * j] as number) * x) - f((consts[3 + 3 * j] as number) * gi),
+      );
+    }
+    heap[OW + i] = acc;
+  }
   return outS === null ? [outW] : [outW, outS];
 }
 
-/** Entries [from, n) in float32, as the SIMD function computes them (heap indices = bytes / 4). */
-function scalarTail(
-  heap: Float32Array,
-  ptr: { w: number; g: number; s: number; ow: number; os: number },
-  consts: Float32Array,
-  from: number,
-  n: number,
-  r: number,
-): void {
-  const f = Math.fround;
-  const [w, g, s, ow, os] = [ptr.w >> 2, ptr.g >> 2, ptr.s >> 2, ptr.ow >> 2, ptr.os >> 2];
-  for (let i = from; i < n; i++) {
-    const gi = heap[g + i] as number;
-    let acc = f(
-      f(f(consts[0] as number) * (heap[w + i] as number)) - f((consts[1] as number) * gi),
+/**
+ * The `TridiagonalStep` kernel of the `wasm` backend: the `tridiagonal` SIMD function of
+ * `wasm-simd.ts`, one pass over w, g and the slot rows.
+ */
+export function tridiagonalStepWasm({
+  inputs,
+  attrs,
+  backend,
+}: TridiagonalStepArgs): tf.TensorInfo[] {
+  const be = backend as unknown as WasmBackendLike;
+  const k = attrs.diag.length;
+  const b = bind(be, 4 * (k + 2 + k + 4 * k));
+  const n = size(inputs.value.shape);
+  const outW = be.makeOutput(inputs.value.shape, 'float32');
+  const outS = be.makeOutput(inputs.slot.shape, 'float32');
+  const src = [inputs.value, inputs.slot].map((t) => be.getMemoryOffset(t.dataId));
+  const dst = [outW, outS].map((t) => be.getMemoryOffset(t.dataId));
+  const g = be.getMemoryOffset(inputs.gradient.dataId);
+  const rows = tridiagonalRows(k, attrs.pivot, n);
+  const at = (ptrs: number[], j: number) => {
+    const row = rows[Math.min(Math.max(j, 0), k - 1)] as { array: number; offset: number };
+    return (ptrs[row.array] as number) + 4 * row.offset;
+  };
+  const inPtrs = b.scratch;
+  const outPtrs = inPtrs + 4 * (k + 2);
+  const coefs = outPtrs + 4 * k;
+  const ints = new Int32Array(b.memory.buffer, inPtrs, 2 * k + 2);
+  const floats = new Float32Array(b.memory.buffer, coefs, 4 * k);
+  for (let j = -1; j <= k; j++) ints[j + 1] = at(src, j);
+  for (let j = 0; j < k; j++) {
+    ints[k + 2 + j] = at(dst, j);
+    floats.set(
+      [
+        j > 0 ? (attrs.lower[j] as number) : 0,
+        attrs.diag[j] as number,
+        j < k - 1 ? (attrs.upper[j] as number) : 0,
+        attrs.input[j] as number,
+      ],
+      4 * j,
     );
-    for (let j = 0; j < r; j++) {
-      const x = heap[s + j * n + i] as number;
-      const [d, a, c] = [consts[2 + 3 * j], consts[3 + 3 * j], consts[4 + 3 * j]] as number[];
-      acc = f(acc + f((c as number) * x));
-      heap[os + j * n + i] = f(f((d as number) * x) - f((a as number) * gi));
-    }
-    heap[ow + i] = acc;
   }
+  const m = b.fns === null ? 0 : n - (n % 4);
+  if (m > 0) b.fns?.tridiagonal(inPtrs, outPtrs, coefs, k, m, g);
+  const f = Math.fround;
+  const heap = new Float32Array(b.memory.buffer);
+  for (let i = m; i < n; i++) {
+    const gi = heap[(g >> 2) + i] as number;
+    for (let j = 0; j < k; j++) {
+      const x = (p: number) => heap[((ints[p] as number) >> 2) + i] as number;
+      const c = (q: number) => floats[4 * j + q] as number;
+      const acc = f(f(f(f(c(0) * x(j)) + f(c(1) * x(j + 1))) + f(c(2) * x(j + 2))) + f(c(3) * gi));
+      heap[((ints[k + 2 + j] as number) >> 2) + i] = acc;
+    }
+  }
+  return [outW, outS];
 }
 
-function tf_size(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-/** Registers `multiscaleStepWasm` for the `wasm` backend. */
+/** Registers the `wasm` kernels (`MultiscaleStep`, `TridiagonalStep`). */
 export function registerWasmKernels(): void {
   registerMultiscaleStepKernel('wasm', multiscaleStepWasm);
+  registerTridiagonalStepKernel('wasm', tridiagonalStepWasm);
 }

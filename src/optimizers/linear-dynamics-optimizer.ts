@@ -1,6 +1,36 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkDynamics, type LinearDynamics, pivotIndex } from '../dynamics/linear-dynamics.js';
+import { registerBuiltinKernels } from '../kernels/index.js';
+import { type TridiagonalStepAttrs, tridiagonalStep } from '../kernels/tridiagonal-step-kernel.js';
 import { SlotOptimizer, type SlotUpdate } from './slot-optimizer.js';
+
+registerBuiltinKernels();
+
+/**
+ * The bands of T when the step can run as a tridiagonal one: T[i][j] = 0 for |i − j| > 1 and w
+ * reads only the pivot coordinate (w = c_p·s_p). The pivot coordinate is rescaled to w itself
+ * (T̃ = S·T·S⁻¹, b̃ = S·b with S = diag(1, …, c_p, …, 1)), so the slot rows keep their meaning.
+ * Returns null for any other dynamics (they run the dense path).
+ */
+export function tridiagonalBands(d: LinearDynamics, pivot: number): TridiagonalStepAttrs | null {
+  const { transition: T, input: b, readout: c } = d;
+  const k = c.length;
+  if (k < 2) return null;
+  if (c.some((ci, i) => i !== pivot && ci !== 0)) return null;
+  const entry = (i: number, j: number) => (T[i] as number[])[j] as number;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) if (Math.abs(i - j) > 1 && entry(i, j) !== 0) return null;
+  }
+  const scale = (i: number) => (i === pivot ? (c[pivot] as number) : 1);
+  const t = (i: number, j: number) => (scale(i) * entry(i, j)) / scale(j);
+  return {
+    pivot,
+    lower: Array.from({ length: k }, (_, i) => (i > 0 ? t(i, i - 1) : 0)),
+    diag: Array.from({ length: k }, (_, i) => t(i, i)),
+    upper: Array.from({ length: k }, (_, i) => (i < k - 1 ? t(i, i + 1) : 0)),
+    input: Array.from({ length: k }, (_, i) => scale(i) * (b[i] as number)),
+  };
+}
 
 /** Rows [start, start+count) of a 2-D tensor, as a one-element list (empty when count is 0). */
 function rowRange(x: tf.Tensor, start: number, count: number): tf.Tensor[] {
@@ -27,6 +57,10 @@ interface CoupledTensors {
  * The weight stores the pivot coordinate (the largest |c_p|; for momentum and Benna–Fusi that is
  * w itself), so each weight keeps k−1 slot values, in one variable `${name}/state` of shape
  * `[k−1, ...shape]`. The other coordinates start at zero.
+ *
+ * When T is tridiagonal and w reads one coordinate (Benna–Fusi chains, momentum, any k = 2
+ * system) a step costs a few multiply-adds per coordinate (the fused `TridiagonalStep` kernel on
+ * cpu and wasm, elementwise ops elsewhere); other T run a dense (k−1)×k product per weight.
  */
 export class LinearDynamicsOptimizer extends SlotOptimizer {
   /** Registered class name, used by `model.save`/`tf.loadLayersModel`. */
@@ -38,6 +72,8 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
   readonly dynamics: LinearDynamics;
   /** The state coordinate stored in the weight itself. */
   readonly pivot: number;
+  /** The bands of the tridiagonal fast path, or null when T needs the dense path. */
+  private readonly bands: TridiagonalStepAttrs | null;
   private tensors: CoupledTensors | null = null;
 
   constructor(dynamics: LinearDynamics) {
@@ -49,6 +85,7 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
       readout: [...dynamics.readout],
     };
     this.pivot = pivotIndex(this.dynamics.readout);
+    this.bands = tridiagonalBands(this.dynamics, this.pivot);
   }
 
   protected get slotRows(): number {
@@ -112,6 +149,7 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
       const decay = (this.dynamics.transition[0] as number[])[0] as number;
       return { value: tf.add(tf.mul(value, decay), tf.mul(gradient, weightInput)), slot: null };
     }
+    if (this.bands !== null) return tridiagonalStep(value, gradient, slot, this.bands);
     const t = this.constants();
     const rows = tf.reshape(slot, [k - 1, n]);
     // s_p = (w − Σ_{i≠p} c_i s_i) / c_p, then the full state s = [rows before p; s_p; rows after].
