@@ -155,11 +155,12 @@ export async function runInPage<T = unknown>(
 }
 
 /**
- * A Playwright `test` whose worker bundles and serves `entry` once, and whose `suitePage` fixture
- * is a page with the bundle loaded. Pass `extraFiles` to serve more files beside it.
+ * A Playwright `test` whose worker bundles and serves `entry` once and opens it in one page,
+ * `suitePage`, shared by the worker's tests (so the bundle loads and shaders compile once). Pass
+ * `extraFiles` to serve more files beside it.
  */
 export function browserTest(entry: string | URL, extraFiles: Record<string, string> = {}) {
-  return base.extend<{ suitePage: Page }, { served: ServedBundle }>({
+  return base.extend<Record<never, never>, { served: ServedBundle; suitePage: Page }>({
     served: [
       // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take a destructured first argument.
       async ({}, use) => {
@@ -169,9 +170,17 @@ export function browserTest(entry: string | URL, extraFiles: Record<string, stri
       },
       { scope: 'worker' },
     ],
-    suitePage: async ({ page, served }, use) => {
-      await openSuite(page, served.url);
-      await use(page);
-    },
+    suitePage: [
+      async ({ browser, served }, use) => {
+        const page = await browser.newPage();
+        page.on('console', (m) => {
+          if (m.type() === 'error') console.error(`[page] ${m.text()}`);
+        });
+        await openSuite(page, served.url);
+        await use(page);
+        await page.close();
+      },
+      { scope: 'worker' },
+    ],
   });
 }

@@ -1,0 +1,254 @@
+// The optimizer equivalence tests on tfjs's webgpu backend, run in headless Chromium on the
+// SwiftShader WebGPU adapter (see webgpu.spec.ts). Each suite function computes in the page and
+// returns plain numbers; the spec makes the assertions.
+import '@tensorflow/tfjs-backend-webgpu';
+import * as tf from '@tensorflow/tfjs';
+import { bennaFusi, MultiscaleOptimizer, momentum, multiscale } from '../../src/index.js';
+import { hasMultiscaleStepKernel, MULTISCALE_STEP } from '../../src/kernels/index.js';
+import { registerMultiscaleStepKernel } from '../../src/kernels/multiscale-step-kernel.js';
+import { registerWebGPUKernels } from '../../src/kernels/webgpu/index.js';
+import { multiscaleStepWebGPU } from '../../src/kernels/webgpu/multiscale-step.js';
+import { maxAbs, maxAbsDiff, normals } from '../helpers/backends.js';
+
+/** Result of comparing an actual weight vector with an expected one. */
+interface Comparison {
+  diff: number;
+  scale: number;
+}
+
+function compare(actual: ArrayLike<number>, expected: ArrayLike<number>): Comparison {
+  return { diff: maxAbsDiff(actual, expected), scale: maxAbs(expected) };
+}
+
+async function use(backend: 'webgpu' | 'cpu'): Promise<void> {
+  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed`);
+  await tf.ready();
+}
+
+/** Shapes of the variables the optimizers train: a small dense network's kernels and biases. */
+const SHAPES = [[6, 12], [12], [12, 3], [3]];
+
+/**
+ * Applies the same seeded gradient stream to two sets of variables, one trained by ours and one by
+ * tfjs's optimizer, for `steps` steps (the gradients are drawn once and fed to both, so the
+ * comparison is between the two update rules, not between two training runs).
+ */
+async function againstTfjs(ours: tf.Optimizer, theirs: tf.Optimizer, steps: number) {
+  const sizes = SHAPES.map((s) => s.reduce((a, b) => a * b, 1));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const start = normals(5, total);
+  const grads = normals(6, total * steps);
+  const results: Float32Array[] = [];
+  for (const optimizer of [ours, theirs]) {
+    let at = 0;
+    const vars = SHAPES.map((shape, i) => {
+      const v = tf.variable(
+        tf.tensor(Float32Array.from(start.subarray(at, at + (sizes[i] as number))), shape),
+      );
+      at += sizes[i] as number;
+      return v;
+    });
+    for (let t = 0; t < steps; t++) {
+      let offset = t * total;
+      const named = vars.map((v, i) => {
+        const g = tf.tensor(
+          Float32Array.from(grads.subarray(offset, offset + (sizes[i] as number))),
+          SHAPES[i],
+        );
+        offset += sizes[i] as number;
+        return { name: v.name, tensor: g };
+      });
+      optimizer.applyGradients(named);
+      tf.dispose(named.map((x) => x.tensor));
+    }
+    const parts = await Promise.all(vars.map((v) => v.data() as Promise<Float32Array>));
+    const out = new Float32Array(total);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    results.push(out);
+    tf.dispose(vars);
+    optimizer.dispose();
+  }
+  const [a, b] = results as [Float32Array, Float32Array];
+  return { ...compare(a, b), moved: maxAbsDiff(b, start) };
+}
+
+/** Runs `steps` multiscale steps on one weight vector; returns w and the k subweights. */
+async function runMultiscale(
+  alpha: number[],
+  gamma: number[],
+  w0: Float64Array,
+  grads: Float64Array,
+  steps: number,
+) {
+  const n = w0.length;
+  const opt = new MultiscaleOptimizer({ alpha, gamma });
+  const w = tf.variable(tf.tensor1d(Float32Array.from(w0)));
+  for (let t = 0; t < steps; t++) {
+    const g = tf.tensor1d(Float32Array.from(grads.subarray(t * n, (t + 1) * n)));
+    opt.applyGradients({ [w.name]: g });
+    g.dispose();
+  }
+  const parts = opt.subweights(w);
+  const out = { w: Array.from(await w.data()), parts: Array.from(await parts.data()) };
+  tf.dispose([w, parts]);
+  opt.dispose();
+  return out;
+}
+
+/** The float64 reference: ω_i ← γ_i ω_i − α_i g, all of w0 in the slowest subweight. */
+function referenceMultiscale(
+  alpha: number[],
+  gamma: number[],
+  w0: Float64Array,
+  grads: Float64Array,
+  steps: number,
+) {
+  const n = w0.length;
+  const k = gamma.length;
+  let pivot = 0;
+  gamma.forEach((g, i) => {
+    if (Math.abs(g) > Math.abs(gamma[pivot] as number)) pivot = i;
+  });
+  const parts = new Float64Array(k * n);
+  for (let j = 0; j < n; j++) parts[pivot * n + j] = w0[j] as number;
+  for (let t = 0; t < steps; t++) {
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < n; j++) {
+        parts[i * n + j] =
+          (gamma[i] as number) * (parts[i * n + j] as number) -
+          (alpha[i] as number) * (grads[t * n + j] as number);
+      }
+    }
+  }
+  const w = new Float64Array(n);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < n; j++) w[j] = (w[j] as number) + (parts[i * n + j] as number);
+  return { w, parts };
+}
+
+/** Names of the kernels one optimizer step runs (to check that the fused kernel is the one used). */
+async function kernelsOfOneStep(alpha: number[], gamma: number[], n: number): Promise<string[]> {
+  const opt = new MultiscaleOptimizer({ alpha, gamma });
+  const w = tf.variable(tf.zeros([n]));
+  const g = tf.ones([n]);
+  opt.applyGradients({ [w.name]: g }); // creates the slot
+  const info = await tf.profile(() => opt.applyGradients({ [w.name]: g }));
+  tf.dispose([w, g]);
+  opt.dispose();
+  return info.kernelNames;
+}
+
+Object.assign(globalThis, {
+  suite: {
+    /** Switches to webgpu, registers the fused kernels, reports the adapter. */
+    async init() {
+      tf.enableProdMode();
+      await use('webgpu');
+      registerWebGPUKernels();
+      const backend = tf.backend() as unknown as {
+        adapterInfo?: { vendor?: string; architecture?: string };
+      };
+      return {
+        backend: tf.getBackend(),
+        adapter: `${backend.adapterInfo?.vendor} ${backend.adapterInfo?.architecture}`,
+        fused: hasMultiscaleStepKernel('webgpu'),
+      };
+    },
+
+    /**
+     * Fused webgpu kernel vs the generic tfjs-ops path on webgpu vs the float64 reference vs the
+     * cpu backend's result, for k subweights and n weights (n % 4 picks the vec4 or scalar shader).
+     */
+    async multiscaleEquivalence(k: number, n: number, steps: number) {
+      const alpha = Array.from(normals(100 + k, k), (z) => 0.05 * Math.abs(z) + 0.01);
+      // γ spread over (0.5, 1]; the slowest is exactly 1 (a non-decaying subweight).
+      const gamma = Array.from({ length: k }, (_, i) => (i === 0 ? 1 : 1 - 0.5 * ((i + 0.5) / k)));
+      const w0 = normals(200 + n, n);
+      const grads = normals(300 + k, n * steps);
+      const expected = referenceMultiscale(alpha, gamma, w0, grads, steps);
+      await use('webgpu');
+      registerWebGPUKernels();
+      const fused = await runMultiscale(alpha, gamma, w0, grads, steps);
+      const kernels = await kernelsOfOneStep(alpha, gamma, n);
+      tf.unregisterKernel(MULTISCALE_STEP, 'webgpu');
+      const generic = await runMultiscale(alpha, gamma, w0, grads, steps);
+      registerMultiscaleStepKernel('webgpu', multiscaleStepWebGPU);
+      await use('cpu');
+      const cpu = await runMultiscale(alpha, gamma, w0, grads, steps);
+      await use('webgpu');
+      return {
+        fusedVsReference: compare(fused.w, expected.w),
+        genericVsReference: compare(generic.w, expected.w),
+        fusedVsGeneric: compare(fused.w, generic.w),
+        fusedVsCpu: compare(fused.w, cpu.w),
+        partsVsReference: compare(fused.parts, expected.parts),
+        moved: maxAbsDiff(expected.w, w0),
+        kernels,
+      };
+    },
+
+    async momentumVsTfjs(form: 'diagonal' | 'coupled', nesterov: boolean) {
+      await use('webgpu');
+      return againstTfjs(
+        momentum({ learningRate: 0.05, momentum: 0.9, nesterov, form }),
+        tf.train.momentum(0.05, 0.9, nesterov),
+        300,
+      );
+    },
+
+    async sgdVsTfjs() {
+      await use('webgpu');
+      return againstTfjs(multiscale({ alpha: [0.1], gamma: [1] }), tf.train.sgd(0.1), 300);
+    },
+
+    /** Benna–Fusi, coupled and diagonal forms, against the beaker equations in float64. */
+    async bennaFusi(m: number, steps: number) {
+      await use('webgpu');
+      const n = 16;
+      const alpha = 0.5;
+      const C = Array.from({ length: m }, (_, k) => 2 ** k);
+      const g = Array.from({ length: m }, (_, k) => 2 ** (-k - 3));
+      const w0 = normals(1, n);
+      const grads = normals(2, n * steps);
+      const u = Array.from({ length: n }, (_, j) => {
+        const s = new Float64Array(m);
+        s[0] = w0[j] as number;
+        return s;
+      });
+      for (let t = 0; t < steps; t++) {
+        for (let j = 0; j < n; j++) {
+          const s = u[j] as Float64Array;
+          const next = new Float64Array(m);
+          for (let k = 0; k < m; k++) {
+            const left =
+              k > 0 ? (g[k - 1] as number) * ((s[k - 1] as number) - (s[k] as number)) : 0;
+            const right =
+              (g[k] as number) * ((k + 1 < m ? (s[k + 1] as number) : 0) - (s[k] as number));
+            next[k] = (s[k] as number) + (left + right) / (C[k] as number);
+          }
+          next[0] = (next[0] as number) - (alpha / (C[0] as number)) * (grads[t * n + j] as number);
+          u[j] = next;
+        }
+      }
+      const expected = u.map((s) => s[0] as number);
+      const out: Record<string, Comparison> = {};
+      for (const form of ['coupled', 'diagonal'] as const) {
+        const opt = bennaFusi({ learningRate: alpha, variables: m, form });
+        const w = tf.variable(tf.tensor1d(Array.from(w0)));
+        for (let t = 0; t < steps; t++) {
+          const grad = tf.tensor1d(Float32Array.from(grads.subarray(t * n, (t + 1) * n)));
+          opt.applyGradients({ [w.name]: grad });
+          grad.dispose();
+        }
+        out[form] = compare(await w.data(), expected);
+        opt.dispose();
+        w.dispose();
+      }
+      return out;
+    },
+  },
+});
