@@ -302,6 +302,73 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
       }
     });
 
+    it("perRow on a [replicas, d] weight equals one 'shared' optimizer per replica", () => {
+      const replicas = 3;
+      const d = 4;
+      const steps = 60;
+      const z = normals(9, steps * replicas * (d + 1));
+      const config = {
+        timescales: [1, 30, 1000],
+        priorVariance: [0.5, 0.3, 0.2],
+        observationNoise: 0.25,
+      };
+      for (const curvature of ['fisher', 'exact'] as const) {
+        const xs = (t: number) =>
+          Array.from(z.subarray(t * replicas * (d + 1), t * replicas * (d + 1) + replicas * d));
+        const ys = (t: number) =>
+          Array.from(
+            z.subarray(t * replicas * (d + 1) + replicas * d, (t + 1) * replicas * (d + 1)),
+          );
+        let xNow = [0];
+        const exact: CurvatureFunction = ({ value }) =>
+          tf.reshape(tf.square(tf.tensor(xNow)), value.shape);
+        const stacked = bayesianMultiscale({
+          ...config,
+          innovation: 'perRow',
+          curvature: curvature === 'fisher' ? 'fisher' : exact,
+        });
+        const W = tf.variable(tf.zeros([replicas, d]));
+        const single = Array.from({ length: replicas }, () => ({
+          opt: bayesianMultiscale({
+            ...config,
+            curvature: curvature === 'fisher' ? 'fisher' : exact,
+          }),
+          w: tf.variable(tf.zeros([d])),
+        }));
+        for (let t = 0; t < steps; t++) {
+          const x = tf.tensor2d(xs(t), [replicas, d]);
+          const y = tf.tensor1d(ys(t));
+          xNow = xs(t);
+          stacked.minimize(
+            () => tf.mul(0.5, tf.sum(tf.square(tf.sub(y, tf.sum(tf.mul(x, W), 1))))) as tf.Scalar,
+            false,
+            [W],
+          );
+          single.forEach(({ opt, w }, r) => {
+            xNow = xs(t).slice(r * d, (r + 1) * d);
+            const xr = tf.tensor1d(xNow);
+            const yr = ys(t)[r] as number;
+            opt.minimize(
+              () => tf.mul(0.5, tf.square(tf.sub(yr, tf.sum(tf.mul(xr, w))))) as tf.Scalar,
+              false,
+              [w],
+            );
+            xr.dispose();
+          });
+          tf.dispose([x, y]);
+        }
+        const expected = single.flatMap(({ w }) => Array.from(w.dataSync()));
+        expectClose(W.dataSync(), expected, 1e-5);
+        expect(maxAbs(expected)).toBeGreaterThan(0.1);
+        W.dispose();
+        stacked.dispose();
+        for (const { opt, w } of single) {
+          opt.dispose();
+          w.dispose();
+        }
+      }
+    });
+
     describe('bad input gets a clear error', () => {
       const ok = { timescales: [1, 10], priorVariance: 1, observationNoise: 1 };
       const cases: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -319,7 +386,7 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
         ['gamma > 1', { ...ok, timescales: undefined, gamma: [1.5] }, /gamma\[0\] = 1.5/],
         ['gamma 0', { ...ok, timescales: undefined, gamma: [0] }, /gamma\[0\] = 0/],
         ['curvature name', { ...ok, curvature: 'hessian' }, /curvature = "hessian"/],
-        ['innovation', { ...ok, innovation: 'joint' }, /innovation = "joint"/],
+        ['innovation', { ...ok, innovation: 'joint' }, /innovation = "joint".*'perRow'/],
       ];
       for (const [label, config, message] of cases) {
         it(label, () => {

@@ -59,7 +59,7 @@ export function bayesianDriftLearner(
         curvature: curvature === 'exact' ? exact : curvature,
         innovation,
       });
-      const weight = tf.variable(tf.zeros([replicas, problem.dim]), true);
+      const weight = tf.tidy(() => tf.variable(tf.zeros([replicas, problem.dim]), true));
       return {
         step(x, y) {
           const prediction = tf.tidy(() => {

@@ -35,10 +35,13 @@ export type CurvatureEstimate = 'fisher' | 'empiricalFisher';
  * - `'shared'` (default): every weight the step updates explains the same scalar observation, so
  *   the denominator 1 + Σ_j ĥ_j V_j sums over all of them. This is the exact mean-field filter for
  *   a model with one scalar output trained one example per step.
+ * - `'perRow'`: each variable is a stack of independent models along its first axis, each row
+ *   explaining its own observation: the sum runs over the row only. For training many replicas
+ *   (or an ensemble) side by side in one `[replicas, ...]` variable.
  * - `'perWeight'`: each weight has its own 1 + ĥ_j V_j, as if it were observed on its own. Equal to
  *   `'shared'` for a single weight; too confident when several weights share one observation.
  */
-export type Innovation = 'shared' | 'perWeight';
+export type Innovation = 'shared' | 'perRow' | 'perWeight';
 
 /** Configuration of a `BayesianMultiscaleOptimizer`. */
 export interface BayesianMultiscaleConfig {
@@ -95,8 +98,8 @@ function missingCurvature(): never {
  * learning rate of every timescale adapts to how uncertain it is.
  *
  * **One step.** With ĝ = g/σ² and ĥ = h/σ² the gradient and curvature of the negative
- * log-likelihood, V_j = Σ_i v_ij and D = 1 + Σ_j ĥ_j V_j (`'shared'`) or D_j = 1 + ĥ_j V_j
- * (`'perWeight'`), the update
+ * log-likelihood, V_j = Σ_i v_ij and D = 1 + Σ_j ĥ_j V_j (`'shared'`: over every weight of the
+ * step; `'perRow'`: over one row of a variable) or D_j = 1 + ĥ_j V_j (`'perWeight'`), the update
  *
  * $$ \omega_{ij} \leftarrow \omega_{ij} - \frac{v_{ij}\,\hat g_j}{D}, \qquad
  *    v_{ij} \leftarrow v_{ij} - \frac{v_{ij}^2\,\hat h_j}{D} $$
@@ -170,8 +173,8 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
     this.processNoise = this.priorVariance.map((v, i) => v * (1 - (this.gamma[i] as number) ** 2));
     this.observationNoise = positive(where, 'observationNoise', config.observationNoise);
     const innovation = config.innovation ?? 'shared';
-    if (innovation !== 'shared' && innovation !== 'perWeight') {
-      fail(where, 'innovation', innovation, "it must be 'shared' or 'perWeight'");
+    if (innovation !== 'shared' && innovation !== 'perRow' && innovation !== 'perWeight') {
+      fail(where, 'innovation', innovation, "it must be 'shared', 'perRow' or 'perWeight'");
     }
     this.innovation = innovation;
     this.curvature = BayesianMultiscaleOptimizer.checkCurvature(config.curvature ?? 'fisher');
@@ -244,7 +247,7 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
    * weight with it.
    */
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    if (this.innovation === 'perWeight') {
+    if (this.innovation !== 'shared') {
       super.applyGradients(variableGradients);
       return;
     }
@@ -385,17 +388,33 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
       if (this.curvature === 'fisher') h = tf.div(tf.square(g), d);
       else if (this.curvature === 'empiricalFisher') h = tf.square(g);
       else h = this.shared.curvature.get(name) as tf.Tensor;
-    } else if (this.curvature === 'fisher') {
-      // ĥ(1 + ĥV) = ĝ²  ⇒  D = 1 + ĥV = (1 + √(1 + 4Vĝ²)) / 2, ĥ = ĝ²/D
-      const g2 = tf.square(g);
-      d = tf.div(tf.add(1, tf.sqrt(tf.add(1, tf.mul(4, tf.mul(total, g2))))), 2);
-      h = tf.div(g2, d);
     } else {
-      h =
-        this.curvature === 'empiricalFisher'
-          ? tf.square(g)
-          : this.userCurvature(name, value, gradient);
-      d = tf.add(1, tf.mul(h, total));
+      // Σ ĥV over each group of weights that shares one observation: one weight ('perWeight'),
+      // or one row of this variable ('perRow'); then spread back over the group.
+      const rowsOfGroups = this.innovation === 'perRow' && value.rank > 0 ? value.shape[0] : n;
+      const groupSum = (x: tf.Tensor) =>
+        rowsOfGroups === n
+          ? x
+          : tf.reshape(
+              tf.broadcastTo(tf.sum(tf.reshape(x, [rowsOfGroups, n / rowsOfGroups]), 1, true), [
+                rowsOfGroups,
+                n / rowsOfGroups,
+              ]),
+              [n],
+            );
+      if (this.curvature === 'fisher') {
+        // ĥ(1 + S) = ĝ², S = Σ ĥV  ⇒  1 + S = (1 + √(1 + 4A)) / 2 with A = Σ ĝ²V, ĥ = ĝ²/D
+        const g2 = tf.square(g);
+        const a = groupSum(tf.mul(total, g2));
+        d = tf.div(tf.add(1, tf.sqrt(tf.add(1, tf.mul(4, a)))), 2);
+        h = tf.div(g2, d);
+      } else {
+        h =
+          this.curvature === 'empiricalFisher'
+            ? tf.square(g)
+            : this.userCurvature(name, value, gradient);
+        d = tf.add(1, groupSum(tf.mul(h, total)));
+      }
     }
     const step = tf.div(g, d);
     // Posterior: v ← v − v²ĥ/D = v (D − ĥv)/D, which stays positive since D ≥ 1 + ĥv.
