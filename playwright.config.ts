@@ -2,6 +2,7 @@
 // built site served on 127.0.0.1 with the system Chromium (Playwright cannot download one here).
 import { defineConfig } from '@playwright/test';
 import { launchOptions as browserTestLaunchOptions } from './test/browser/harness.js';
+import { chromiumArgs, chromiumPath } from './test/site/pages.js';
 
 const port = Number(process.env.SITE_PORT ?? 3311);
 const basePath = (() => {
@@ -9,16 +10,6 @@ const basePath = (() => {
   const lead = raw.startsWith('/') ? raw : `/${raw}`;
   return lead.endsWith('/') ? lead : `${lead}/`;
 })();
-
-/** Chromium flags that keep a headless run quiet and offline. */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export default defineConfig({
   testDir: 'test/site',
@@ -34,13 +25,32 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}${basePath}`,
     browserName: 'chromium',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: chromiumPath,
       args: chromiumArgs,
     },
     viewport: { width: 1200, height: 900 },
   },
   projects: [
-    { name: 'site', testDir: 'test/site' },
+    { name: 'site', testDir: 'test/site', testIgnore: '**/*no-webgl.spec.ts' },
+    {
+      // Chromium without WebGL: the drift race must fall back to WASM or CPU. --disable-webgl
+      // alone leaves WebGL on OffscreenCanvas (which tfjs uses); without GPU or software
+      // rasterizer there is no WebGL at all.
+      name: 'no-webgl',
+      testDir: 'test/site',
+      testMatch: '**/*no-webgl.spec.ts',
+      use: {
+        launchOptions: {
+          executablePath: chromiumPath,
+          args: [
+            ...chromiumArgs,
+            '--disable-webgl',
+            '--disable-3d-apis',
+            '--disable-software-rasterizer',
+          ],
+        },
+      },
+    },
     // Library code in the browser (WebGPU on SwiftShader, WebGL): bundles and serves itself.
     {
       name: 'browser',

@@ -15,6 +15,19 @@ export const PAGES = [
   { name: 'api-reference', path: 'api-reference', math: false },
 ] as const;
 
+/** Chromium flags that keep a headless run quiet and offline (see GUIDE.md). */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** The Chromium that Playwright drives (scripts/ensure.mjs installs it). */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
 /** Where screenshots go, for a person to look at. */
 export const SCREENSHOTS = new URL('../../build/screenshots/', import.meta.url).pathname;
 mkdirSync(SCREENSHOTS, { recursive: true });

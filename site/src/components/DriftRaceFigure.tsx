@@ -1,4 +1,300 @@
-/** Placeholder while the figure is written. */
+import useBaseUrl from '@docusaurus/useBaseUrl';
+import * as Plot from '@observablehq/plot';
+import { driftData, driftProblem } from '@site/src/experiments/drift';
+import {
+  type DriftLearner,
+  defaultDriftLearners,
+  type Hyperparameters,
+} from '@site/src/experiments/drift-learners';
+import { lineChart } from '@site/src/plots/index';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { fmt, Slider } from './figure/Controls';
+import { Figure } from './figure/Figure';
+import { PlotBox } from './figure/PlotBox';
+
+const REPLICAS = 4;
+const DIM = 4;
+/** Running MSE is an exponential average over about this many steps. */
+const SMOOTHING = 200;
+/** One point per this many steps. */
+const EVERY = 25;
+
+/**
+ * Fixed hyperparameters per learner (the benchmark tunes them by grid search; the race uses one
+ * point of each learner's quick grid so it starts at once).
+ */
+const CHOSEN: Record<string, Hyperparameters> = {
+  'tf.train.sgd': { lr: 0.03 },
+  'tf.train.momentum': { lr: 0.01, beta: 0.5 },
+  'tf.train.adam': { lr: 0.03, beta1: 0.9 },
+  fastWeights: { slow: 0.01, fast: 0.1, decay: 0.9 },
+  bennaFusi: { lr: 0.3, m: 6 },
+  'multiscale (derived)': { gainScale: 0.71 },
+};
+
+/** The racers: the Kalman filter (the floor) and the learners with a chosen setting. */
+function racers(): { learner: DriftLearner; hyper: Hyperparameters }[] {
+  return defaultDriftLearners()
+    .filter((l) => l.reference || CHOSEN[l.name])
+    .map((learner) => ({
+      learner,
+      hyper: learner.reference ? {} : (CHOSEN[learner.name] as Hyperparameters),
+    }));
+}
+
+type Tf = typeof import('@tensorflow/tfjs');
+
+/** Picks the fastest backend that works here: WebGL, then WASM, then plain JavaScript. */
+async function startBackend(wasmBase: string): Promise<{ tf: Tf; backend: string }> {
+  const tf = await import('@tensorflow/tfjs');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  wasm.setWasmPaths(wasmBase);
+  tf.enableProdMode();
+  for (const name of ['webgl', 'wasm', 'cpu']) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        return { tf, backend: tf.getBackend() };
+      }
+    } catch {
+      // try the next backend
+    }
+  }
+  throw new Error('no TensorFlow.js backend could start');
+}
+
+interface Curve {
+  name: string;
+  setting: string;
+  points: { x: number; y: number }[];
+  /** Mean squared error over all steps so far. */
+  mse: number;
+}
+
+type Status = 'idle' | 'starting' | 'running' | 'stopped' | 'done' | 'failed';
+
+/** Live figure 5: optimizers racing on the 1/f-drift task, trained by TensorFlow.js in the page. */
 export default function DriftRaceFigure() {
-  return <p>Figure coming.</p>;
+  const wasmBase = useBaseUrl('/tfjs-wasm/');
+  const seedId = useId();
+  const [seed, setSeed] = useState(1);
+  const [steps, setSteps] = useState(2000);
+  const [status, setStatus] = useState<Status>('idle');
+  const [backend, setBackend] = useState<string>('not started');
+  const [done, setDone] = useState(0);
+  const [curves, setCurves] = useState<Curve[]>([]);
+  const [firstTargets, setFirstTargets] = useState<number[]>([]);
+  const [error, setError] = useState('');
+  const stop = useRef(false);
+  const running = useRef(false);
+
+  useEffect(
+    () => () => {
+      stop.current = true;
+    },
+    [],
+  );
+
+  const start = async () => {
+    if (running.current) return;
+    running.current = true;
+    stop.current = false;
+    setStatus('starting');
+    setError('');
+    try {
+      const { tf, backend: name } = await startBackend(wasmBase);
+      setBackend(name);
+      const problem = driftProblem({ dim: DIM, steps });
+      const data = driftData(problem, seed, REPLICAS);
+      setFirstTargets(Array.from(data.y.subarray(0, 8)));
+      const list = racers();
+      const models = list.map((r) => r.learner.create(problem, r.hyper, REPLICAS));
+      const live: Curve[] = list.map((r) => ({
+        name: r.learner.name,
+        setting: Object.entries(r.hyper)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', '),
+        points: [],
+        mse: 0,
+      }));
+      const smooth = new Float64Array(list.length);
+      const sums = new Float64Array(list.length);
+      setStatus('running');
+      let t = 0;
+      let lastDraw = 0;
+      try {
+        while (t < steps && !stop.current) {
+          const frame = performance.now();
+          while (t < steps && performance.now() - frame < 30) {
+            const x = data.x.subarray(t * REPLICAS * DIM, (t + 1) * REPLICAS * DIM);
+            const y = data.y.subarray(t * REPLICAS, (t + 1) * REPLICAS);
+            models.forEach((model, i) => {
+              const prediction = model.step(x, y);
+              let se = 0;
+              for (let r = 0; r < REPLICAS; r++)
+                se += ((prediction[r] as number) - (y[r] as number)) ** 2;
+              se /= REPLICAS;
+              sums[i] = (sums[i] as number) + se;
+              const a = t === 0 ? 1 : Math.max(1 / SMOOTHING, 1 / (t + 1));
+              smooth[i] = (1 - a) * (smooth[i] as number) + a * se;
+            });
+            t++;
+            if (t % EVERY === 0) {
+              live.forEach((c, i) => {
+                c.points.push({ x: t, y: smooth[i] as number });
+                c.mse = (sums[i] as number) / t;
+              });
+            }
+          }
+          const now = performance.now();
+          if (now - lastDraw > 300 || t >= steps) {
+            lastDraw = now;
+            setDone(t);
+            setCurves(
+              live.map((c) => ({
+                ...c,
+                points: [...c.points],
+                mse: (sums[live.indexOf(c)] as number) / t,
+              })),
+            );
+          }
+          await tf.nextFrame(); // let the page breathe between chunks
+        }
+      } finally {
+        for (const m of models) m.dispose();
+      }
+      setDone(t);
+      setCurves(
+        live.map((c, i) => ({
+          ...c,
+          points: [...c.points],
+          mse: (sums[i] as number) / Math.max(1, t),
+        })),
+      );
+      setStatus(t >= steps ? 'done' : 'stopped');
+    } catch (e) {
+      setError(String((e as Error)?.message ?? e));
+      setStatus('failed');
+    } finally {
+      running.current = false;
+    }
+  };
+
+  const render = useCallback(
+    (width: number) => {
+      const rows = curves.flatMap((c) => c.points.map((p) => ({ x: p.x, y: p.y, series: c.name })));
+      return Plot.plot(
+        lineChart(rows.length > 0 ? rows : [{ x: 0, y: 0, series: 'press Start' }], {
+          title: 'Running squared error (≈200-step average)',
+          xLabel: 'step t',
+          yLabel: 'squared error (log)',
+          logY: rows.length > 0,
+          xDomain: [0, steps],
+          width,
+          height: Math.min(380, Math.max(260, width * 0.6)),
+        }),
+      );
+    },
+    [curves, steps],
+  );
+
+  const ranked = [...curves].sort((a, b) => a.mse - b.mse);
+  const kalman = curves.find((c) => c.name.startsWith('Kalman'));
+  const caption =
+    curves.length === 0 ? (
+      <>
+        Press Start to train {racers().length} learners on {steps} steps of 1/f drift (d = {DIM},{' '}
+        {REPLICAS} replicas, seed {seed}) with TensorFlow.js in this page.
+      </>
+    ) : (
+      <>
+        {status === 'running' ? 'Running' : status === 'done' ? 'Finished' : 'Stopped'} on the{' '}
+        <strong>{backend}</strong> backend after {done} of {steps} steps (seed {seed}). Mean squared
+        error so far:{' '}
+        {ranked
+          .map(
+            (c) =>
+              `${c.name} ${fmt(c.mse)}${kalman && c !== kalman ? ` (${fmt(c.mse / kalman.mse, 3)}× Kalman)` : ''}`,
+          )
+          .join('; ')}
+        . Settings:{' '}
+        {curves
+          .filter((c) => c.setting)
+          .map((c) => `${c.name}: ${c.setting}`)
+          .join('; ')}
+        .
+      </>
+    );
+
+  return (
+    <Figure
+      name="drift-race"
+      description="Line chart of the running squared prediction error of several optimizers and the exact Kalman filter, learning a linear model whose weights drift with a 1/f spectrum, trained live in the browser."
+      caption={caption}
+      data={{
+        seed,
+        steps,
+        replicas: REPLICAS,
+        dim: DIM,
+        status,
+        backend,
+        done,
+        firstTargets,
+        learners: curves.map((c) => ({ name: c.name, setting: c.setting, mse: c.mse })),
+      }}
+      controls={
+        <>
+          <div className="control">
+            <label htmlFor={seedId}>seed</label>
+            <input
+              id={seedId}
+              type="number"
+              data-control="seed"
+              min={1}
+              max={999999}
+              step={1}
+              value={seed}
+              disabled={status === 'running' || status === 'starting'}
+              onChange={(e) => setSeed(Math.max(1, Math.floor(Number(e.currentTarget.value) || 1)))}
+            />
+          </div>
+          <Slider
+            label="steps"
+            name="steps"
+            value={steps}
+            min={500}
+            max={10000}
+            step={500}
+            onChange={setSteps}
+          />
+          <div className="control-inline">
+            <button
+              type="button"
+              data-control="start"
+              onClick={start}
+              disabled={status === 'running' || status === 'starting'}
+            >
+              Start
+            </button>
+            <button
+              type="button"
+              data-control="stop"
+              onClick={() => {
+                stop.current = true;
+              }}
+              disabled={status !== 'running'}
+            >
+              Stop
+            </button>
+          </div>
+          <p className="status" data-backend={backend} data-status={status} aria-live="polite">
+            backend: {backend} · {status}
+            {error ? ` · ${error}` : ''}
+          </p>
+        </>
+      }
+    >
+      <PlotBox name="drift-race" label="running squared error per learner" render={render} />
+    </Figure>
+  );
 }

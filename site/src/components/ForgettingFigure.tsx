@@ -1,5 +1,7 @@
 import * as Plot from '@observablehq/plot';
-import { bennaFusiDynamics, impulseResponse } from '@site/src/index';
+import { closedFormSnr } from '@site/src/experiments/lifetime';
+import { firstCrossing, logLogSlope, logSpace } from '@site/src/experiments/stats';
+import { bennaFusiDynamics, impulseResponse, multiscaleDynamics } from '@site/src/index';
 import { lineChart, sampleIndices } from '@site/src/plots/index';
 import { useCallback, useMemo, useState } from 'react';
 import { fmt, Slider } from './figure/Controls';
@@ -39,10 +41,45 @@ export function forgettingRun(m: number) {
   return { steps, index, t, trace, slope, range };
 }
 
+/** Synapse counts N of the lifetime panel. */
+export const LIFETIME_N = logSpace(10, 1e5, 9);
+
+/** The synapses of the lifetime panel: Benna–Fusi chains and one exponential synapse. */
+export const LIFETIME_MODELS = [
+  { name: 'Benna–Fusi m = 2', kind: 'bennaFusi', m: 2 },
+  { name: 'Benna–Fusi m = 4', kind: 'bennaFusi', m: 4 },
+  { name: 'Benna–Fusi m = 6', kind: 'bennaFusi', m: 6 },
+  { name: 'exponential γ = 0.98', kind: 'exponential', gamma: 0.98 },
+] as const;
+
+/**
+ * Memory lifetime against N from the experiments module's closed-form SNR. SNR(a) scales as √N
+ * (see `closedFormSnr`), so one curve at the largest N gives the crossing for every N.
+ */
+export function lifetimeRun() {
+  const nMax = LIFETIME_N[LIFETIME_N.length - 1] as number;
+  return LIFETIME_MODELS.map((model) => {
+    const d =
+      model.kind === 'bennaFusi'
+        ? bennaFusiDynamics({ learningRate: 1, variables: model.m })
+        : multiscaleDynamics({ alpha: [1], gamma: [model.gamma] });
+    const curve = closedFormSnr(d, nMax);
+    const lifetime = LIFETIME_N.map((n) =>
+      firstCrossing(
+        curve.age,
+        curve.snr.map((s) => s * Math.sqrt(n / nMax)),
+        1,
+      ),
+    );
+    return { name: model.name, lifetime };
+  });
+}
+
 /** Live figure 4: Benna–Fusi forgetting curves on log–log axes, against t^(−1/2). */
 export default function ForgettingFigure() {
   const [m, setM] = useState(6);
   const run = useMemo(() => forgettingRun(m), [m]);
+  const lifetimes = useMemo(() => lifetimeRun(), []);
   const reference = useMemo(() => {
     // t^(−1/2) through the trace at the middle of its power-law range (or at t = 10).
     const anchor = Number.isFinite(run.range[0])
@@ -82,6 +119,41 @@ export default function ForgettingFigure() {
     [run, m, reference],
   );
 
+  const renderLifetime = useCallback(
+    (width: number) => {
+      const rows = lifetimes.flatMap((l) =>
+        LIFETIME_N.map((n, j) => ({ x: n, y: l.lifetime[j] as number, series: l.name })).filter(
+          (r) => Number.isFinite(r.y),
+        ),
+      );
+      return Plot.plot(
+        lineChart(rows, {
+          title: 'Memory lifetime against N',
+          xLabel: 'synapses N (log)',
+          yLabel: 'lifetime: steps until SNR < 1 (log)',
+          logX: true,
+          logY: true,
+          points: rows,
+          width,
+          height: Math.min(340, Math.max(240, width * 0.55)),
+        }),
+      );
+    },
+    [lifetimes],
+  );
+  const growth = lifetimes.map((l) => {
+    const ok = LIFETIME_N.map((n, j) => [n, l.lifetime[j] as number]).filter(
+      ([, y]) => Number.isFinite(y) && (y as number) > 1,
+    );
+    return {
+      name: l.name,
+      slope: logLogSlope(
+        ok.map((p) => p[0] as number),
+        ok.map((p) => p[1] as number),
+      ),
+    };
+  });
+
   const [a, b] = run.range as [number, number];
   const caption = Number.isFinite(a) ? (
     <>
@@ -97,17 +169,36 @@ export default function ForgettingFigure() {
     </>
   );
 
+  const lifetimeText = (
+    <>
+      {' '}
+      Right: lifetime grows with N as N^
+      {growth.map((g) => `${fmt(g.slope, 2)} (${g.name})`).join(', N^')}, for N from{' '}
+      {fmt(LIFETIME_N[0] as number)} to {fmt(LIFETIME_N[LIFETIME_N.length - 1] as number)}.
+    </>
+  );
+
   return (
     <Figure
       name="forgetting"
-      description={`Log–log line chart of the memory trace of a Benna–Fusi synapse with ${m} beakers over ${run.steps} steps, with a dashed t to the minus one half reference line.`}
-      caption={caption}
-      data={{ m, learningRate: LEARNING_RATE, ...run }}
+      description={`Log–log line chart of the memory trace of a Benna–Fusi synapse with ${m} beakers over ${run.steps} steps, with a dashed t to the minus one half reference line; and a log–log chart of memory lifetime against the number of synapses N for Benna–Fusi chains and an exponential synapse.`}
+      caption={
+        <>
+          {caption}
+          {lifetimeText}
+        </>
+      }
+      data={{ m, learningRate: LEARNING_RATE, ...run, lifetimeN: LIFETIME_N, lifetimes }}
       controls={
         <Slider label="beakers m" name="m" value={m} min={1} max={10} step={1} onChange={setM} />
       }
     >
       <PlotBox name="forgetting" label="memory trace on log-log axes" render={render} />
+      <PlotBox
+        name="lifetime"
+        label="memory lifetime against number of synapses"
+        render={renderLifetime}
+      />
     </Figure>
   );
 }
