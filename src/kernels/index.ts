@@ -5,6 +5,7 @@
  */
 import { registerCpuKernels } from './cpu.js';
 import { registerWasmKernels } from './wasm.js';
+import { registerWebGLKernels } from './webgl.js';
 
 let registered = false;
 
@@ -14,6 +15,7 @@ export function registerBuiltinKernels(): void {
   registered = true;
   registerCpuKernels();
   registerWasmKernels();
+  registerWebGLKernels();
 }
 
 export {
