@@ -22,6 +22,22 @@ export {
 } from './dynamics/power-law-prior.js';
 export { simulate, type Trajectory } from './dynamics/simulate.js';
 export {
+  hasMultiscaleStepKernel,
+  MULTISCALE_STEP,
+  type MultiscaleStepArgs,
+  type MultiscaleStepAttrs,
+  type MultiscaleStepInputs,
+  type MultiscaleStepKernelFunc,
+  registerMultiscaleStepKernel,
+} from './kernels/multiscale-step-kernel.js';
+export {
+  hasTridiagonalStepKernel,
+  registerTridiagonalStepKernel,
+  TRIDIAGONAL_STEP,
+  type TridiagonalStepArgs,
+  type TridiagonalStepAttrs,
+} from './kernels/tridiagonal-step-kernel.js';
+export {
   type BayesianMultiscaleConfig,
   BayesianMultiscaleOptimizer,
   bayesianMultiscale,
@@ -41,4 +57,5 @@ export {
 } from './optimizers/factories.js';
 export { LinearDynamicsOptimizer } from './optimizers/linear-dynamics-optimizer.js';
 export { type MultiscaleConfig, MultiscaleOptimizer } from './optimizers/multiscale-optimizer.js';
+export type { MultiscaleStepConstants } from './optimizers/multiscale-step.js';
 export { type NamedTensor, SlotOptimizer, type SlotUpdate } from './optimizers/slot-optimizer.js';
