@@ -13,11 +13,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import cliProgress from 'cli-progress';
-import { type ExperimentReport, experiments, reportMarkdown } from '../src/experiments/index.js';
-import { standaloneSvg } from '../src/experiments/svg-file.js';
+import type { ExperimentReport } from '../src/experiments/index.js';
+import { experimentNames } from '../src/experiments/names.js';
 
 class UsageError extends Error {}
 
@@ -32,7 +29,7 @@ interface Args {
   plugins: string[];
 }
 
-const USAGE = `usage: npm run experiments -- <${[...experiments.map((e) => e.name), 'all'].join('|')}> [--seed S] [--quick] [--sizes N1,N2,...] [--backend cpu|wasm] [--out DIR] [--markdown FILE] [--plugin MODULE]`;
+const USAGE = `usage: npm run experiments -- <${[...experimentNames, 'all'].join('|')}> [--seed S] [--quick] [--sizes N1,N2,...] [--backend cpu|wasm] [--out DIR] [--markdown FILE] [--plugin MODULE]`;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { names: [], seed: 1, quick: false, out: 'build/experiments', plugins: [] };
@@ -68,11 +65,11 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--markdown') args.markdown = value(i++, a);
     else if (a === '--plugin') args.plugins.push(value(i++, a));
     else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
-    else if (a === 'all') args.names.push(...experiments.map((e) => e.name));
-    else if (experiments.some((e) => e.name === a)) args.names.push(a);
+    else if (a === 'all') args.names.push(...experimentNames);
+    else if ((experimentNames as readonly string[]).includes(a)) args.names.push(a);
     else
       throw new UsageError(
-        `unknown experiment "${a}"; choose one of ${experiments.map((e) => e.name).join(', ')}, all`,
+        `unknown experiment "${a}"; choose one of ${experimentNames.join(', ')}, all`,
       );
   }
   if (args.names.length === 0) throw new UsageError('name an experiment');
@@ -102,6 +99,12 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // Heavy imports only after the arguments are known to be good, so bad input fails fast.
+  const tf = await import('@tensorflow/tfjs');
+  await import('@tensorflow/tfjs-backend-wasm');
+  const { default: cliProgress } = await import('cli-progress');
+  const { experiments, reportMarkdown } = await import('../src/experiments/index.js');
+  const { standaloneSvg } = await import('../src/experiments/svg-file.js');
   for (const plugin of args.plugins) await import(pathToFileURL(resolve(plugin)).href);
   tf.enableProdMode();
   mkdirSync(args.out, { recursive: true });
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
   }
   if (args.markdown) {
     mkdirSync(dirname(args.markdown), { recursive: true });
-    const command = `npm run experiments -- ${args.names.length === experiments.length ? 'all' : args.names.join(' ')} --seed ${args.seed}${args.quick ? ' --quick' : ''} --markdown ${args.markdown}`;
+    const command = `npm run experiments -- ${args.names.length === experimentNames.length ? 'all' : args.names.join(' ')} --seed ${args.seed}${args.quick ? ' --quick' : ''} --markdown ${args.markdown}`;
     writeFileSync(args.markdown, reportMarkdown(reports, command));
   }
   console.log(`\nwrote ${args.names.map((n) => join(args.out, `${n}.{json,svg}`)).join(', ')}`);

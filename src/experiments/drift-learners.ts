@@ -64,7 +64,9 @@ export function optimizerLearner(
     grid,
     create(problem, hyper, replicas) {
       const optimizer = make(hyper, problem);
-      const weight = tf.variable(tf.zeros([replicas, problem.dim]), true);
+      const zeros = tf.zeros([replicas, problem.dim]);
+      const weight = tf.variable(zeros, true);
+      zeros.dispose();
       return {
         step(x, y) {
           const prediction = tf.tidy(() => {

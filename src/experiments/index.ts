@@ -54,6 +54,7 @@ export {
   slowestTimescale,
   synapseModels,
 } from './lifetime.js';
+export { type ExperimentName, experimentNames } from './names.js';
 export { nnls } from './nnls.js';
 export { type PowerLawOptions, powerLawMultiscale } from './power-law.js';
 export { Random, subSeed } from './random.js';

@@ -126,6 +126,8 @@ export interface SimulatedSnr extends SnrCurve {
   steps: number;
 }
 
+let simulationCount = 0;
+
 /** Ages 1…8, then 24 log-spaced to maxAge (about 32 points in all). */
 function ageGrid(maxAge: number): number[] {
   const ages = new Set<number>();
@@ -204,11 +206,9 @@ export async function simulateSnr(
   const w0 = new Float32Array(size);
   for (const part of parts)
     for (let n = 0; n < size; n++) w0[n] = (w0[n] as number) + (part[n] as number);
-  const weight = tf.variable(
-    tf.tensor2d(w0, [trials, N]),
-    true,
-    `lifetime_w_${options.seed}_${N}_${Date.now()}`,
-  );
+  const initial = tf.tensor2d(w0, [trials, N]);
+  const weight = tf.variable(initial, true, `lifetime_w_${++simulationCount}`);
+  initial.dispose();
   if (parts.length > 1) {
     const rows = parts.filter((_, i) => i !== pivot);
     const slot = tf.tensor3d(

@@ -61,7 +61,9 @@ export class Random {
   }
 
   /** `n` standard normals (into `out` when given). */
-  normals(n: number, out: Float64Array | Float32Array = new Float64Array(n)) {
+  normals(n: number): Float64Array;
+  normals<T extends Float32Array | Float64Array>(n: number, out: T): T;
+  normals(n: number, out: Float32Array | Float64Array = new Float64Array(n)) {
     for (let i = 0; i < n; i++) out[i] = this.normal();
     return out;
   }

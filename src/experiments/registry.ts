@@ -4,6 +4,7 @@ import { runDrift } from './drift-benchmark.js';
 import { type DriftLearner, driftLearners } from './drift-learners.js';
 import { forgettingCurves } from './forgetting.js';
 import { runLifetime } from './lifetime.js';
+import { experimentNames } from './names.js';
 import { runTaskSwitching } from './task-switching.js';
 
 /** A results table, already formatted for printing. */
@@ -226,8 +227,11 @@ const switching: Experiment = {
   },
 };
 
-/** Every experiment the CLI, notebooks and site can run, in `all` order. */
+/** Every experiment the CLI, notebooks and site can run, in `all` order (see `experimentNames`). */
 export const experiments: readonly Experiment[] = [forgetting, lifetime, drift, switching];
+if (experiments.some((e, i) => e.name !== experimentNames[i])) {
+  throw new Error('registry: experiments and experimentNames disagree');
+}
 
 /** Markdown for a set of reports: a title per experiment, its table, and its findings. */
 export function reportMarkdown(reports: readonly ExperimentReport[], command: string): string {

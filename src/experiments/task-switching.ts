@@ -64,7 +64,7 @@ export function switchingLearners(): SwitchingLearner[] {
     {
       name: 'multiscale (power law)',
       grid: (q) =>
-        pick(q, [0.1, 0.3, 0.6], [0.3, 0.6]).flatMap((lr) =>
+        pick(q, [0.05, 0.1, 0.2], [0.1, 0.2]).flatMap((lr) =>
           pick(q, [0.25, 0.5], [0.25]).map((exponent) => ({ lr, exponent })),
         ),
       make: (h, blockSteps) => {
@@ -167,14 +167,14 @@ function trainSchedule(
       tf.zeros([R, 1, 1]),
     ]),
   );
-  const params = tf
-    .tidy(() => [
-      randomTensor(rng, [R, INPUTS, HIDDEN], 1 / Math.sqrt(INPUTS)),
-      tf.zeros([R, 1, HIDDEN]),
-      randomTensor(rng, [R, HIDDEN, 1], 1 / Math.sqrt(HIDDEN)),
-      tf.zeros([R, 1, 1]),
-    ])
-    .map((t) => tf.variable(t, true));
+  const initial = [
+    randomTensor(rng, [R, INPUTS, HIDDEN], 1 / Math.sqrt(INPUTS)),
+    tf.zeros([R, 1, HIDDEN]),
+    randomTensor(rng, [R, HIDDEN, 1], 1 / Math.sqrt(HIDDEN)),
+    tf.zeros([R, 1, 1]),
+  ];
+  const params = initial.map((t) => tf.variable(t, true));
+  tf.dispose(initial);
   const evalX = tf.tidy(() => randomTensor(rng, [R, EVAL, INPUTS], 1));
   const evalY = tf.tidy(() => forward(teachers[0] as tf.Tensor[], evalX));
   try {
