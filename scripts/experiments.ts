@@ -7,12 +7,13 @@
  * Runs one experiment (or all), shows a progress bar, prints a results table, and writes
  * `<out>/<name>.json` and `<out>/<name>.svg` (default out: build/experiments). `--markdown` also
  * writes a summary of the run (src/experiments/RESULTS.md is generated this way). `--plugin`
- * imports a module first, e.g. one that calls `registerDriftLearner`. Bad input prints one line
- * and exits with code 2.
+ * imports a module first, e.g. one that calls `registerDriftLearner`; the drift benchmark also
+ * loads src/experiments/drift-bayesian.ts when it exists. Bad input prints one line and exits
+ * with code 2.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ExperimentReport } from '../src/experiments/index.js';
 import { experimentNames } from '../src/experiments/names.js';
 
@@ -105,7 +106,14 @@ async function main(): Promise<void> {
   const { default: cliProgress } = await import('cli-progress');
   const { experiments, reportMarkdown } = await import('../src/experiments/index.js');
   const { standaloneSvg } = await import('../src/experiments/svg-file.js');
-  for (const plugin of args.plugins) await import(pathToFileURL(resolve(plugin)).href);
+  // Learners that other modules add to the drift benchmark load themselves when imported; the
+  // Bayesian multiscale learners (issue 7) are loaded by default when their module exists.
+  const bundled = fileURLToPath(new URL('../src/experiments/drift-bayesian.ts', import.meta.url));
+  const plugins = [
+    ...(args.names.includes('drift') && existsSync(bundled) ? [bundled] : []),
+    ...args.plugins,
+  ];
+  for (const plugin of plugins) await import(pathToFileURL(resolve(plugin)).href);
   tf.enableProdMode();
   mkdirSync(args.out, { recursive: true });
   const reports: ExperimentReport[] = [];

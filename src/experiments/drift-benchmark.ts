@@ -28,6 +28,7 @@ export interface DriftOptions extends DriftProblemOptions {
 
 /** One learner's result on the drift benchmark. */
 export interface DriftRow {
+  /** Learner name. */
   learner: string;
   /** The winning grid point (empty for learners without hyperparameters). */
   hyperparameters: Hyperparameters;
@@ -45,10 +46,15 @@ export interface DriftRow {
 
 /** The benchmark's output: the problem, one row per learner, and the seeds used. */
 export interface DriftResult {
+  /** The problem solved. */
   problem: DriftProblem;
+  /** One row per learner, in learner order. */
   rows: DriftRow[];
+  /** Seed of the validation data (grid search). */
   validationSeed: number;
+  /** Seed of the evaluation data (`seeds` replicas). */
   testSeed: number;
+  /** Number of evaluation replicas. */
   seeds: number;
 }
 

@@ -27,7 +27,8 @@ export interface DriftModel {
  * The benchmark tunes each learner by running every grid point on a validation seed and keeping
  * the lowest MSE, then evaluates the winner on fresh seeds. To add a learner (for example the
  * Bayesian multiscale optimizer, from its own file), either pass it in `runDrift({learners})`
- * or call `registerDriftLearner` at import time; the CLI loads extra modules with `--plugin`:
+ * or call `registerDriftLearner` at import time; the CLI loads extra modules with `--plugin`
+ * (and `drift-bayesian.ts`, the Bayesian multiscale learners, by default when it exists):
  *
  * ```ts
  * import { optimizerLearner, registerDriftLearner } from '../experiments/index.js';

@@ -71,6 +71,7 @@ export function driftProblem(options: DriftProblemOptions = {}): DriftProblem {
 
 /** Inputs and targets of `replicas` independent runs, row-major by step then replica. */
 export interface DriftData {
+  /** Number of independent runs. */
   replicas: number;
   /** x, [steps][replicas][dim] flattened. */
   x: Float32Array;

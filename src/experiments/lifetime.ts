@@ -310,16 +310,21 @@ export interface LifetimeOptions {
   samples?: number;
   /** Quick sizes. */
   quick?: boolean;
-  /** Benna–Fusi chain length and exponential decay (see `synapseModels`). */
+  /** Benna–Fusi chain length (see `synapseModels`). */
   variables?: number;
+  /** Exponential synapse's decay (see `synapseModels`). */
   decay?: number;
+  /** Called with (fraction done, label). */
   onProgress?: (fraction: number, label: string) => void;
 }
 
 /** One (model, N) lifetime: closed form, and simulated where N was simulated. */
 export interface LifetimeRow {
+  /** Synapse name. */
   model: string;
+  /** Number of synapses. */
   N: number;
+  /** Closed-form lifetime (steps). */
   closedForm: number;
   /** NaN where N was not simulated. */
   simulated: number;
@@ -331,6 +336,7 @@ export interface LifetimeRow {
 
 /** Lifetime-vs-N slopes on log–log axes (and per decade of N for the exponential). */
 export interface LifetimeSlope {
+  /** Synapse name. */
   model: string;
   /** d log(lifetime) / d log N over the simulated sizes, closed form. */
   closedFormSlope: number;
@@ -342,8 +348,11 @@ export interface LifetimeSlope {
 
 /** Result of `runLifetime`. */
 export interface LifetimeResult {
+  /** One row per (synapse, N). */
   rows: LifetimeRow[];
+  /** One per synapse. */
   slopes: LifetimeSlope[];
+  /** Slowest timescale of each synapse, in steps. */
   slowestTimescales: Record<string, number>;
 }
 

@@ -9,14 +9,19 @@ import { runTaskSwitching } from './task-switching.js';
 
 /** A results table, already formatted for printing. */
 export interface Table {
+  /** Column headings. */
   columns: string[];
+  /** Rows of formatted cells. */
   rows: string[][];
 }
 
 /** What one experiment run produces: a table, raw data (for JSON), a chart and findings. */
 export interface ExperimentReport {
+  /** CLI name, e.g. `'drift'`. */
   name: string;
+  /** Heading. */
   title: string;
+  /** Results table. */
   table: Table;
   /** The experiment's raw result (written to JSON). */
   data: unknown;
@@ -28,20 +33,27 @@ export interface ExperimentReport {
 
 /** Settings shared by every experiment. */
 export interface ExperimentSettings {
+  /** Master seed. */
   seed: number;
+  /** Quick sizes (each experiment under about 30 s). */
   quick: boolean;
   /** Lifetime experiment: simulated sizes N. */
   sizes?: number[];
   /** Drift benchmark: extra learners (e.g. from plugins). */
   extraLearners?: DriftLearner[];
+  /** Called with (fraction done, label). */
   onProgress?: (fraction: number, label: string) => void;
 }
 
 /** A named, runnable experiment; `backend` is the tfjs backend it runs fastest on. */
 export interface Experiment {
+  /** CLI name. */
   name: string;
+  /** Heading. */
   title: string;
+  /** Backend it runs fastest on (cpu for many tiny ops, wasm for big elementwise updates). */
   backend: 'cpu' | 'wasm';
+  /** Runs it. */
   run(settings: ExperimentSettings): Promise<ExperimentReport>;
 }
 

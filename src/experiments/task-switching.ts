@@ -26,8 +26,11 @@ export interface TaskSwitchingOptions {
 
 /** A learner of the task-switching experiment: a grid and a tf.Optimizer factory. */
 export interface SwitchingLearner {
+  /** Name in the results table. */
   name: string;
+  /** Grid points tried on the validation seed (smaller when `quick`). */
   grid(quick: boolean): Hyperparameters[];
+  /** A fresh optimizer for one grid point (the block length sets the multiscale range). */
   make(hyper: Hyperparameters, blockSteps: number): tf.Optimizer;
 }
 
@@ -83,10 +86,13 @@ export function switchingLearners(): SwitchingLearner[] {
 
 /** One learner's row: the tuned grid point, savings and losses, mean ± std over replicas. */
 export interface TaskSwitchingRow {
+  /** Learner name. */
   learner: string;
+  /** The grid point that won on the validation seed. */
   hyperparameters: Hyperparameters;
   /** 1 − (task-A loss in the first steps of returning A blocks)/(same in the first A block). */
   savingsMean: number;
+  /** Standard deviation of the savings over replicas. */
   savingsStd: number;
   /** Task-A loss at the end of the B blocks relative to the end of the A block before: forgetting. */
   forgettingMean: number;
@@ -96,16 +102,23 @@ export interface TaskSwitchingRow {
 
 /** The task-A loss curve of one learner (mean over replicas), every `every` steps. */
 export interface TaskSwitchingCurve {
+  /** Learner name. */
   learner: string;
+  /** Step (1-based) at which the loss was measured, before that step's update. */
   step: number;
+  /** Task-A loss on the held-out batch. */
   lossA: number;
+  /** The task being trained at that step. */
   task: 'A' | 'B';
 }
 
 /** The experiment's result. */
 export interface TaskSwitchingResult {
+  /** One row per learner. */
   rows: TaskSwitchingRow[];
+  /** Task-A loss curves for plotting. */
   curves: TaskSwitchingCurve[];
+  /** The schedule and sizes the run used. */
   blockSteps: number;
   blocks: number;
   replicas: number;
