@@ -7,9 +7,9 @@
 // charts, checks, error?}]} for scripts/test.mjs, prints per-notebook timings, and exits non-zero
 // on any failure. Optional arguments keep only notebooks whose file name contains one of them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { ensureJupyter, jupyterPython, run } from './ensure.mjs';
-import { notebooksDir, registerKernel, root } from './notebooks-kernel.mjs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ensureJupyter, jupyterPython } from './ensure.mjs';
+import { ensureBuilt, notebooksDir, registerKernel, root } from './notebooks-kernel.mjs';
 
 const outDir = `${root}build/notebooks`;
 const resultsFile = `${root}build/test-results/notebooks.json`;
@@ -89,39 +89,6 @@ finally:
 /** The last lines of the runner's stderr, which hold the failing cell and its output. */
 function tail(text, lines = 40) {
   return text.trim().split('\n').slice(-lines).join('\n');
-}
-
-/** Newest modification time (ms) of the files under `dir` whose names end in `suffix`. */
-function newest(dir, suffix) {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith(suffix)) {
-      latest = Math.max(
-        latest,
-        statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs,
-      );
-    }
-  }
-  return latest;
-}
-
-/**
- * The notebooks import the compiled library from dist/ (tslab only compiles local .ts files under
- * the notebook's own folder), so rebuild it when it is missing or older than any file in src/.
- */
-function ensureBuilt() {
-  const entry = `${root}dist/index.js`;
-  if (existsSync(entry) && statSync(entry).mtimeMs >= newest(`${root}src`, '.ts')) return;
-  console.log('[notebooks] dist/ is missing or older than src/: npm run build');
-  try {
-    run('npm', ['run', 'build']);
-  } catch (error) {
-    // tsc still emits JavaScript when only types are wrong; the type-check stage reports those.
-    if (!existsSync(entry)) throw error;
-    console.warn(
-      '[notebooks] npm run build reported errors; running the notebooks on what it emitted',
-    );
-  }
 }
 
 ensureJupyter();

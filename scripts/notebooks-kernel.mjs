@@ -2,8 +2,8 @@
 // project-local Jupyter data dir (.jupyter/, gitignored) so nothing is installed globally, and
 // returns the environment that makes Jupyter find it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { jupyterPython } from './ensure.mjs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { jupyterPython, run } from './ensure.mjs';
 
 /** Repository root, with a trailing slash. */
 export const root = new URL('..', import.meta.url).pathname;
@@ -63,4 +63,37 @@ export function registerKernel() {
   }
   const path = [jupyterDataDir, process.env.JUPYTER_PATH].filter(Boolean).join(':');
   return { ...process.env, JUPYTER_PATH: path };
+}
+
+/** Newest modification time (ms) of the files under `dir` whose names end in `suffix`. */
+function newest(dir, suffix) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith(suffix)) {
+      latest = Math.max(
+        latest,
+        statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs,
+      );
+    }
+  }
+  return latest;
+}
+
+/**
+ * The notebooks import the compiled library from dist/ (tslab only compiles local .ts files under
+ * the notebook's own folder), so rebuild it when it is missing or older than any file in src/.
+ */
+export function ensureBuilt() {
+  const entry = `${root}dist/index.js`;
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newest(`${root}src`, '.ts')) return;
+  console.log('[notebooks] dist/ is missing or older than src/: npm run build');
+  try {
+    run('npm', ['run', 'build']);
+  } catch (error) {
+    // tsc still emits JavaScript when only types are wrong; the type-check stage reports those.
+    if (!existsSync(entry)) throw error;
+    console.warn(
+      '[notebooks] npm run build reported errors; running the notebooks on what it emitted',
+    );
+  }
 }

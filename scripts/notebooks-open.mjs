@@ -3,6 +3,7 @@
 // says how to install it and exits non-zero. Extra arguments go to Jupyter (e.g. --no-browser).
 import { spawn } from 'node:child_process';
 import {
+  ensureBuilt,
   hasJupyter,
   jupyterMissingMessage,
   notebooksDir,
@@ -14,6 +15,7 @@ if (!hasJupyter('notebook')) {
   console.error(jupyterMissingMessage('Jupyter Notebook'));
   process.exit(1);
 }
+ensureBuilt();
 const env = registerKernel();
 console.log('[notebooks] tslab kernel registered in .jupyter/ (JUPYTER_PATH); opening notebooks/');
 // Jupyter refuses to run as root without --allow-root (containers, CI boxes).
