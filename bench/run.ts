@@ -1,0 +1,80 @@
+// `npm run bench` (add `-- --quick` for a short smoke run, `-- --backends=cpu,wasm` to choose).
+// cpu and wasm run here in Node; webgl runs the same suite bundled into headless Chromium.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { chromium } from '@playwright/test';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { launchOptions, openSuite, runInPage, serveBundle } from '../test/browser/harness.js';
+import { type Meta, renderResults } from './report.js';
+import { type BackendResult, type BenchOptions, runBenchmark } from './suite.js';
+
+const quick = process.argv.includes('--quick');
+const chosen = process.argv.find((a) => a.startsWith('--backends='))?.split('=')[1];
+const backends = chosen ? chosen.split(',') : ['cpu', 'wasm', 'webgl'];
+
+const options: BenchOptions = quick
+  ? { sizes: [1e4, 1e5], ks: [1, 2, 4, 8], reps: 3, batchMs: 15, fitSamples: 128, fitEpochs: 1 }
+  : {
+      sizes: [1e4, 1e5, 1e6],
+      ks: [1, 2, 4, 8],
+      reps: 9,
+      batchMs: 60,
+      fitSamples: 2048,
+      fitEpochs: 3,
+    };
+/** The cpu backend's matMul is ~30× slower than wasm's: a smaller data set keeps its epochs short. */
+const fitSamplesFor = (backend: string) =>
+  backend === 'cpu' ? Math.min(options.fitSamples, 512) : options.fitSamples;
+
+const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
+
+async function inNode(backend: string): Promise<BackendResult> {
+  tf.enableProdMode();
+  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to start`);
+  await tf.ready();
+  return runBenchmark({ ...options, fitSamples: fitSamplesFor(backend) }, log);
+}
+
+async function inChromium(): Promise<{ result: BackendResult; version: string }> {
+  log('webgl: bundling and starting Chromium');
+  const served = await serveBundle(new URL('./webgl.entry.ts', import.meta.url));
+  const browser = await chromium.launch(launchOptions);
+  try {
+    const page = await browser.newPage();
+    await openSuite(page, served.url);
+    log('webgl: running (progress is not streamed from the page)');
+    const result = await runInPage<BackendResult>(page, 'run', options);
+    return { result, version: browser.version() };
+  } finally {
+    await browser.close();
+    await served.close();
+  }
+}
+
+const results: BackendResult[] = [];
+let chromiumVersion: string | null = null;
+for (const backend of backends) {
+  if (backend === 'webgl') {
+    const { result, version } = await inChromium();
+    results.push(result);
+    chromiumVersion = version;
+  } else {
+    results.push(await inNode(backend));
+  }
+}
+
+const meta: Meta = {
+  date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+  cpu: cpus()[0]?.model ?? 'unknown CPU',
+  cores: cpus().length,
+  node: process.version,
+  tfjs: tf.version.tfjs,
+  chromium: chromiumVersion,
+  options: `${quick ? 'quick; ' : ''}N ∈ {${options.sizes.join(', ')}}, k ∈ {${options.ks.join(', ')}}, ${options.reps} interleaved repetitions of ≥${options.batchMs} ms batches`,
+};
+const dir = quick ? 'build/bench' : 'bench';
+mkdirSync(dir, { recursive: true });
+writeFileSync(`${dir}/results.json`, `${JSON.stringify({ meta, results }, null, 2)}\n`);
+writeFileSync(`${dir}/RESULTS.md`, renderResults(meta, results));
+log(`wrote ${dir}/RESULTS.md and ${dir}/results.json`);

@@ -1,0 +1,353 @@
+// The benchmark itself, backend-agnostic: Node (cpu, wasm) runs it from bench/run.ts and headless
+// Chromium (webgl) runs the same code bundled by esbuild (bench/webgl.entry.ts).
+import * as tf from '@tensorflow/tfjs';
+import { bennaFusi, multiscale } from '../src/index.js';
+import { MULTISCALE_STEP } from '../src/kernels/multiscale-step-kernel.js';
+
+/** How much to measure. */
+export interface BenchOptions {
+  sizes: number[];
+  ks: number[];
+  /** Timed batches per variant (medians over these). */
+  reps: number;
+  /** Target milliseconds per timed batch (batches repeat steps to reach it). */
+  batchMs: number;
+  /** Samples in the synthetic model.fit data set. */
+  fitSamples: number;
+  /** Timed epochs per optimizer in the model.fit comparison. */
+  fitEpochs: number;
+}
+
+/** One timed optimizer step at one size. */
+export interface StepRow {
+  n: number;
+  name: string;
+  k: number;
+  ms: number;
+  bytes: number;
+}
+
+/** Everything measured on one backend. */
+export interface BackendResult {
+  backend: string;
+  /** GB/s of tfjs's own `add` of two large tensors (bytes read + written / time). */
+  addGBs: number;
+  /** GB/s of a plain large copy (`TypedArray.set`), the machine's floor (cpu only). */
+  copyGBs: number | null;
+  steps: StepRow[];
+  /** Coupled vs diagonal Benna–Fusi: ms per step. */
+  coupled: { n: number; m: number; diagonalMs: number; coupledMs: number }[];
+  /** Fused kernel vs generic ops (kernel unregistered), k = 4. */
+  fusedVsGeneric: { n: number; fusedMs: number; genericMs: number }[];
+  fit: { samples: number; batch: number; momentumMs: number; multiscaleMs: number };
+  tensors: { name: string; after1: number; after1000: number }[];
+  memory: { name: string; slotsPerWeight: number; stateFloatsPerParam: number }[];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+/** Waits for queued GPU work (a tiny readback); a no-op cost on cpu/wasm. */
+async function sync(t: tf.Tensor): Promise<void> {
+  if (tf.getBackend() === 'webgl' || tf.getBackend() === 'webgpu') {
+    const one = tf.tidy(() => tf.slice(t.reshape([-1]), [0], [1]).add(0));
+    await one.data();
+    one.dispose();
+  }
+}
+
+interface Variant {
+  name: string;
+  run: () => void;
+  /** A tensor whose value depends on the step (to sync on). */
+  probe: () => tf.Tensor;
+}
+
+/**
+ * Interleaved timing: each rep runs every variant once (in rotating order) as a batch of steps,
+ * so machine load that comes and goes hits all variants alike; returns median ms per step.
+ */
+async function timeVariants(variants: Variant[], o: BenchOptions): Promise<Map<string, number>> {
+  const steps = new Map<string, number>();
+  for (const v of variants) {
+    // Warm-up (JIT, shader compile, slot creation), then size the batch.
+    v.run();
+    v.run();
+    await sync(v.probe());
+    const t0 = performance.now();
+    v.run();
+    await sync(v.probe());
+    const once = Math.max(performance.now() - t0, 0.01);
+    steps.set(v.name, Math.max(1, Math.min(200, Math.round(o.batchMs / once))));
+  }
+  const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  for (let rep = 0; rep < o.reps; rep++) {
+    for (let j = 0; j < variants.length; j++) {
+      const v = variants[(j + rep) % variants.length] as Variant;
+      const b = steps.get(v.name) as number;
+      const t0 = performance.now();
+      for (let s = 0; s < b; s++) v.run();
+      await sync(v.probe());
+      times.get(v.name)?.push((performance.now() - t0) / b);
+    }
+  }
+  return new Map([...times].map(([name, ts]) => [name, median(ts)]));
+}
+
+function optimizerVariant(name: string, opt: tf.Optimizer, n: number, seed: number) {
+  const w = tf.variable(tf.randomNormal([n], 0, 1, 'float32', seed));
+  const g = tf.randomNormal([n], 0, 1e-3, 'float32', seed + 1);
+  return {
+    variant: { name, run: () => opt.applyGradients({ [w.name]: g }), probe: () => w } as Variant,
+    dispose: () => {
+      opt.dispose();
+      tf.dispose([w, g]);
+    },
+  };
+}
+
+/** k timescales spread from 1 down: γ = 1, 0.9, 0.99 …; positive α. */
+function multiscaleFor(k: number) {
+  const gamma = Array.from({ length: k }, (_, i) => (i === 0 ? 1 : 1 - 0.5 ** (i + 1)));
+  return multiscale({ alpha: gamma.map((_, i) => 0.01 / (i + 1)), gamma });
+}
+
+async function addFloor(o: BenchOptions): Promise<number> {
+  const n = 1 << 22;
+  const a = tf.randomNormal([n]);
+  const b = tf.randomNormal([n]);
+  let c: tf.Tensor | null = null;
+  const t = await timeVariants(
+    [
+      {
+        name: 'add',
+        run: () => {
+          c?.dispose();
+          c = tf.add(a, b);
+        },
+        probe: () => c as tf.Tensor,
+      },
+    ],
+    o,
+  );
+  tf.dispose([a, b, c as unknown as tf.Tensor]);
+  return (3 * 4 * n) / ((t.get('add') as number) * 1e6);
+}
+
+function copyFloor(): number {
+  const n = 1 << 24;
+  const src = new Float32Array(n).fill(1);
+  const dst = new Float32Array(n);
+  const ts: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const t0 = performance.now();
+    dst.set(src);
+    ts.push(performance.now() - t0);
+  }
+  return (2 * 4 * n) / (median(ts.slice(3)) * 1e6);
+}
+
+async function stepTable(o: BenchOptions): Promise<StepRow[]> {
+  const rows: StepRow[] = [];
+  for (const n of o.sizes) {
+    const made = [
+      optimizerVariant('tf.train.sgd', tf.train.sgd(0.01), n, 1),
+      optimizerVariant('tf.train.momentum', tf.train.momentum(0.01, 0.9), n, 2),
+      ...o.ks.map((k) => optimizerVariant(`multiscale k=${k}`, multiscaleFor(k), n, 10 + k)),
+    ];
+    const t = await timeVariants(
+      made.map((m) => m.variant),
+      o,
+    );
+    for (const m of made) m.dispose();
+    const bytes = (name: string, k: number) =>
+      4 * n * (name === 'tf.train.sgd' ? 3 : name === 'tf.train.momentum' ? 5 : 2 * k + 1);
+    for (const [name, ms] of t) {
+      const k = name.startsWith('multiscale')
+        ? Number(name.split('=')[1])
+        : name.endsWith('sgd')
+          ? 1
+          : 2;
+      rows.push({ n, name, k, ms, bytes: bytes(name, k) });
+    }
+  }
+  return rows;
+}
+
+async function coupledTable(o: BenchOptions, n: number) {
+  const out: BackendResult['coupled'] = [];
+  for (const m of [4, 8]) {
+    const made = (['diagonal', 'coupled'] as const).map((form) =>
+      optimizerVariant(form, bennaFusi({ learningRate: 0.5, variables: m, form }), n, 40 + m),
+    );
+    const t = await timeVariants(
+      made.map((x) => x.variant),
+      o,
+    );
+    for (const x of made) x.dispose();
+    out.push({
+      n,
+      m,
+      diagonalMs: t.get('diagonal') as number,
+      coupledMs: t.get('coupled') as number,
+    });
+  }
+  return out;
+}
+
+async function fusedVsGeneric(o: BenchOptions, n: number) {
+  const backend = tf.getBackend();
+  const kernel = tf.getKernel(MULTISCALE_STEP, backend);
+  const fused = optimizerVariant('fused', multiscaleFor(4), n, 50);
+  const tf1 = await timeVariants([fused.variant], o);
+  fused.dispose();
+  if (kernel === undefined) return [];
+  tf.unregisterKernel(MULTISCALE_STEP, backend);
+  try {
+    const generic = optimizerVariant('generic', multiscaleFor(4), n, 50);
+    const tg = await timeVariants([generic.variant], { ...o, reps: Math.max(3, o.reps >> 1) });
+    generic.dispose();
+    return [{ n, fusedMs: tf1.get('fused') as number, genericMs: tg.get('generic') as number }];
+  } finally {
+    tf.registerKernel(kernel);
+  }
+}
+
+async function fitComparison(o: BenchOptions): Promise<BackendResult['fit']> {
+  const samples = o.fitSamples;
+  const batch = 32;
+  const x = tf.randomNormal([samples, 784], 0, 1, 'float32', 3);
+  const labels = tf.randomUniform([samples], 0, 10, 'int32', 4);
+  const y = tf.oneHot(labels, 10);
+  const makeModel = (optimizer: tf.Optimizer) => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({
+          inputShape: [784],
+          units: 256,
+          activation: 'relu',
+          kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }),
+        }),
+        tf.layers.dense({
+          units: 10,
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }),
+        }),
+      ],
+    });
+    model.compile({ optimizer, loss: 'categoricalCrossentropy' });
+    return model;
+  };
+  const models = {
+    momentum: makeModel(tf.train.momentum(0.01, 0.9)),
+    multiscale: makeModel(multiscaleFor(4)),
+  };
+  const times: Record<string, number[]> = { momentum: [], multiscale: [] };
+  const epoch = async (name: 'momentum' | 'multiscale') => {
+    const t0 = performance.now();
+    await models[name].fit(x, y, { epochs: 1, batchSize: batch, shuffle: false, verbose: 0 });
+    await sync(models[name].getWeights()[0] as tf.Tensor);
+    return performance.now() - t0;
+  };
+  await epoch('momentum');
+  await epoch('multiscale');
+  for (let e = 0; e < o.fitEpochs; e++) {
+    for (const name of (e % 2 ? ['multiscale', 'momentum'] : ['momentum', 'multiscale']) as (
+      | 'momentum'
+      | 'multiscale'
+    )[]) {
+      times[name]?.push(await epoch(name));
+    }
+  }
+  for (const m of Object.values(models)) {
+    m.optimizer.dispose();
+    m.dispose();
+  }
+  tf.dispose([x, labels, y]);
+  return {
+    samples,
+    batch,
+    momentumMs: median(times.momentum as number[]),
+    multiscaleMs: median(times.multiscale as number[]),
+  };
+}
+
+function tensorCounts(): BackendResult['tensors'] {
+  const out: BackendResult['tensors'] = [];
+  const cases: [string, () => tf.Optimizer][] = [
+    ['multiscale k=4', () => multiscaleFor(4)],
+    [
+      'bennaFusi m=4 coupled',
+      () => bennaFusi({ learningRate: 0.5, variables: 4, form: 'coupled' }),
+    ],
+    ['tf.train.momentum', () => tf.train.momentum(0.01, 0.9)],
+  ];
+  for (const [name, make] of cases) {
+    const opt = make();
+    const w = tf.variable(tf.randomNormal([10_000]));
+    const g = tf.randomNormal([10_000], 0, 1e-3);
+    opt.applyGradients({ [w.name]: g });
+    const after1 = tf.memory().numTensors;
+    for (let i = 1; i < 1000; i++) opt.applyGradients({ [w.name]: g });
+    out.push({ name, after1, after1000: tf.memory().numTensors });
+    opt.dispose();
+    tf.dispose([w, g]);
+  }
+  return out;
+}
+
+async function memoryTable(): Promise<BackendResult['memory']> {
+  const out: BackendResult['memory'] = [];
+  const n = 1000;
+  const cases: [string, () => tf.Optimizer][] = [
+    ['tf.train.sgd', () => tf.train.sgd(0.01)],
+    ['tf.train.momentum', () => tf.train.momentum(0.01, 0.9)],
+    ['tf.train.adam', () => tf.train.adam(0.01)],
+    ...[1, 2, 4, 8].map(
+      (k) => [`multiscale k=${k}`, () => multiscaleFor(k)] as [string, () => tf.Optimizer],
+    ),
+    [
+      'bennaFusi m=8 coupled',
+      () => bennaFusi({ learningRate: 0.5, variables: 8, form: 'coupled' }),
+    ],
+  ];
+  for (const [name, make] of cases) {
+    const opt = make();
+    const w = tf.variable(tf.zeros([n]));
+    const g = tf.zeros([n]);
+    opt.applyGradients({ [w.name]: g });
+    const slots = (await opt.getWeights()).filter((s) => s.name !== 'iter');
+    const floats = slots.reduce((a, s) => a + s.tensor.size, 0);
+    out.push({ name, slotsPerWeight: slots.length, stateFloatsPerParam: floats / n });
+    opt.dispose();
+    tf.dispose([w, g]);
+  }
+  return out;
+}
+
+/** Runs the whole benchmark on the active backend. */
+export async function runBenchmark(
+  o: BenchOptions,
+  log: (s: string) => void = () => {},
+): Promise<BackendResult> {
+  const backend = tf.getBackend();
+  log(`${backend}: floors`);
+  const addGBs = await addFloor(o);
+  const copyGBs = backend === 'cpu' ? copyFloor() : null;
+  log(`${backend}: optimizer steps`);
+  const steps = await stepTable(o);
+  const big = o.sizes[o.sizes.length - 1] as number;
+  log(`${backend}: coupled vs diagonal`);
+  const coupled = await coupledTable(o, big);
+  log(`${backend}: fused vs generic`);
+  const fvg = await fusedVsGeneric(o, Math.min(big, 100_000));
+  log(`${backend}: tensor counts, memory`);
+  const tensors = tensorCounts();
+  const memory = await memoryTable();
+  log(`${backend}: model.fit`);
+  const fit = await fitComparison(o);
+  return { backend, addGBs, copyGBs, steps, coupled, fusedVsGeneric: fvg, fit, tensors, memory };
+}
