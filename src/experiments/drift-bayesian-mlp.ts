@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { powerLaw } from '../dynamics/power-law-prior.js';
-import { bayesianMultiscale } from '../optimizers/bayesian-multiscale.js';
+import {
+  bayesianMultiscale,
+  type CurvatureEstimate,
+  type CurvatureFunction,
+} from '../optimizers/bayesian-multiscale.js';
 import { multiscale } from '../optimizers/factories.js';
 import { integerAtLeast, positive } from '../validate.js';
 import { Random, subSeed } from './random.js';
@@ -12,11 +16,15 @@ import { mean, std } from './stats.js';
  * timescales (a 1/f spectrum, from `powerLaw`). Each step the student predicts ŷ for a fresh
  * x ~ N(0, I), is scored on (y − ŷ)², then takes one optimizer step on L = ½(y − ŷ)².
  *
- * Learners: `tf.train.sgd`, `tf.train.adam`, the fixed-gain `multiscale` optimizer (the prior's
- * γ_i, equal α_i = η/k) and `bayesianMultiscale` with the drop-in `'fisher'` curvature and the
- * prior's timescales. Each has one hyperparameter, tuned on the same 5-point grid on a separate
- * validation seed: η for the first three, the prior's total variance for the Bayesian optimizer
- * (its observation noise is the teacher's, which the generator states).
+ * Every student starts at the teacher's weights at t = 0 and must track the drift.
+ *
+ * Learners: a frozen student (no updates: the cost of not learning), `tf.train.sgd`,
+ * `tf.train.adam`, the fixed-gain `multiscale` optimizer (the prior's γ_i, equal α_i = η/k) and
+ * `bayesianMultiscale` with the prior's timescales and two curvatures: the drop-in `'fisher'`, and
+ * the exact Gauss–Newton diagonal J² = g²/(y − ŷ)² (exact for one example of a squared loss,
+ * from the residual the learner has just seen). Each has one hyperparameter, tuned on the same
+ * 5-point grid on a separate validation seed: η for the first three, the prior's total variance
+ * for the Bayesian optimizer (its observation noise is the teacher's, which the generator states).
  */
 export interface TeacherDriftOptions {
   /** Base seed. Default 1. */
@@ -146,33 +154,40 @@ export function teacherStream(seed: number, s: Sizes): Stream {
   return { x, y, initial };
 }
 
+/**
+ * Makes a learner's optimizer. `squaredResidual()` is (y − ŷ)² of the step being taken, for
+ * curvatures that need it (the Gauss–Newton one).
+ */
+export type MakeOptimizer = (squaredResidual: () => number) => tf.Optimizer;
+
 /** One online run: the student's mean squared prediction error after burn-in. */
-export function runStudent(makeOptimizer: () => tf.Optimizer, stream: Stream, s: Sizes): number {
+export function runStudent(makeOptimizer: MakeOptimizer, stream: Stream, s: Sizes): number {
   const vars = shapes(s).map((shape, gi) =>
     tf.tidy(() => tf.variable(tf.tensor(stream.initial[gi] as Float32Array, shape))),
   );
   const [w1, b1, w2, b2] = vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
-  const optimizer = makeOptimizer();
+  let squared = 0;
+  const optimizer = makeOptimizer(() => squared);
   let se = 0;
   let bad = false;
   for (let t = 0; t < s.steps; t++) {
     const x = tf.tensor2d(stream.x.subarray(t * s.inputs, (t + 1) * s.inputs), [1, s.inputs]);
     const y = stream.y[t] as number;
-    const cost = optimizer.minimize(
-      () => {
-        const h = tf.tanh(tf.add(tf.matMul(x, w1), b1));
-        const f = tf.add(tf.matMul(h, w2), b2);
-        return tf.mul(0.5, tf.sum(tf.square(tf.sub(y, f)))) as tf.Scalar;
-      },
-      true,
-      vars,
-    ) as tf.Scalar;
-    const err = 2 * (cost.dataSync()[0] as number);
-    tf.dispose([x, cost]);
+    // The loss at the current weights is the prediction error before the update.
+    const { value, grads } = optimizer.computeGradients(() => {
+      const h = tf.tanh(tf.add(tf.matMul(x, w1), b1));
+      const f = tf.add(tf.matMul(h, w2), b2);
+      return tf.mul(0.5, tf.sum(tf.square(tf.sub(y, f)))) as tf.Scalar;
+    }, vars);
+    const err = 2 * (value.dataSync()[0] as number);
+    squared = err;
     if (!Number.isFinite(err)) {
+      tf.dispose([x, value, grads]);
       bad = true;
       break;
     }
+    optimizer.applyGradients(grads);
+    tf.dispose([x, value, grads]);
     if (t >= s.burnIn) se += err;
   }
   optimizer.dispose();
@@ -183,7 +198,7 @@ export function runStudent(makeOptimizer: () => tf.Optimizer, stream: Stream, s:
 /** A learner: its name and the optimizer each grid value makes. */
 interface Learner {
   name: string;
-  grid: Array<{ setting: string; make: () => tf.Optimizer }>;
+  grid: Array<{ setting: string; make: MakeOptimizer }>;
 }
 
 function learners(s: Sizes): Learner[] {
@@ -191,6 +206,22 @@ function learners(s: Sizes): Learner[] {
   const rates = [0.003, 0.01, 0.03, 0.1, 0.3];
   const eta = (make: (r: number) => tf.Optimizer, list = rates) =>
     list.map((r) => ({ setting: `η=${r}`, make: () => make(r) }));
+  const bayes = (
+    name: string,
+    curvature: (squared: () => number) => CurvatureEstimate | CurvatureFunction,
+  ): Learner => ({
+    name,
+    grid: [0.01, 0.03, 0.1, 0.3, 1].map((v) => ({
+      setting: `prior variance ${v}`,
+      make: (squared) =>
+        bayesianMultiscale({
+          gamma: prior.gamma,
+          priorVariance: prior.priorVariance.map((p) => p * v),
+          observationNoise: s.noise ** 2,
+          curvature: curvature(squared),
+        }),
+    })),
+  });
   return [
     // The student frozen at the teacher's initial weights: what not learning at all costs.
     { name: 'frozen (no updates)', grid: [{ setting: '-', make: () => tf.train.sgd(0) }] },
@@ -200,18 +231,14 @@ function learners(s: Sizes): Learner[] {
       name: 'multiscale (fixed gains)',
       grid: eta((r) => multiscale({ alpha: prior.gamma.map(() => r / count), gamma: prior.gamma })),
     },
-    {
-      name: 'Bayesian multiscale (fisher)',
-      grid: [0.01, 0.03, 0.1, 0.3, 1].map((v) => ({
-        setting: `prior variance ${v}`,
-        make: () =>
-          bayesianMultiscale({
-            gamma: prior.gamma,
-            priorVariance: prior.priorVariance.map((p) => p * v),
-            observationNoise: s.noise ** 2,
-          }),
-      })),
-    },
+    bayes('Bayesian multiscale (fisher)', () => 'fisher'),
+    // For one example of ½(y − ŷ)², g = J·(ŷ − y), so the Gauss–Newton diagonal J² = g²/(y − ŷ)².
+    bayes(
+      'Bayesian multiscale (Gauss–Newton)',
+      (squared) =>
+        ({ gradient }) =>
+          tf.div(tf.square(gradient), Math.max(squared(), 1e-12)),
+    ),
   ];
 }
 

@@ -129,9 +129,12 @@ function missingCurvature(): never {
  *
  * **Curvature.** A `CurvatureFunction` supplies an exact h. For any network the default `'fisher'`
  * estimates it from the gradient: since E[ĝ_j²] = ĥ_j(1 + S) with S = Σ_k ĥ_k V_k, one sample
- * gives S = (√(1 + 4A) − 1)/2 with A = Σ_j ĝ_j² V_j, and ĥ_j = ĝ_j²/(1 + S). On the 1/f-drift
- * benchmark it lands far closer to the Kalman filter than the raw empirical Fisher ĥ = ĝ², which
- * shrinks the step exactly when the residual is large (see `src/experiments/drift-bayesian.ts`).
+ * gives S = (√(1 + 4A) − 1)/2 with A = Σ_j ĝ_j² V_j, and ĥ_j = ĝ_j²/(1 + S). The raw empirical
+ * Fisher ĥ = ĝ² overestimates h by the factor r²/σ², so it shrinks the step exactly when the
+ * residual is large. Gauss–Newton needs per-example Jacobians, which an optimizer that sees only
+ * the gradient does not have. Measured on the 1/f-drift benchmark (d = 4, 5 seeds, MSE over the
+ * exact Kalman filter's, noise 0.5 / 0.15): exact curvature 1.014 / 1.017, calibrated Fisher
+ * 1.076 / 1.140, raw empirical Fisher 1.39 / 2.37, tuned SGD 1.146 / 1.209.
  *
  * **Memory.** One stacked slot `${name}/posterior` of shape `[2k−1, ...shape]`: the k−1 means not
  * stored in the weight itself (the slowest subweight lives in w), then the k variances.
