@@ -6,11 +6,11 @@ import type { ForgettingRow } from './forgetting.js';
 import type { LifetimeResult } from './lifetime.js';
 import type { TaskSwitchingResult } from './task-switching.js';
 
-/** Forgetting curves on log–log axes (Benna–Fusi shown for even m to keep the legend readable). */
+/** Forgetting curves on log–log axes (Benna–Fusi for m = 2, 4, 8, 12: ten colors at most). */
 export function forgettingChart(rows: readonly ForgettingRow[]): Plot.PlotOptions {
   const shown = rows.filter((r) => {
     const m = /m=(\d+)/.exec(r.series);
-    return (m === null || Number(m[1]) % 2 === 0) && r.trace > 1e-9;
+    return (m === null || [2, 4, 8, 12].includes(Number(m[1]))) && r.trace > 1e-9;
   });
   return lineChart(shown, {
     title: 'Forgetting curves',
