@@ -4,8 +4,10 @@
 //   - every cell runs without an error (a tslab type error is an error too),
 //   - it shows at least one chart (an <svg> in a display_data / execute_result output).
 // Writes build/test-results/notebooks.json = {passed, failed, notebooks: [{name, ok, seconds,
-// charts, checks, error?}]} for scripts/test.mjs, prints per-notebook timings, and exits non-zero
-// on any failure. Optional arguments keep only notebooks whose file name contains one of them.
+// cpuSeconds, charts, checks, error?}]} for scripts/test.mjs, prints per-notebook timings (wall
+// clock, and CPU time of runner + kernel, which a busy shared machine does not inflate), and exits
+// non-zero on any failure. Optional arguments keep only the notebooks whose file name contains one
+// of them.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ensureJupyter, jupyterPython } from './ensure.mjs';
@@ -56,7 +58,7 @@ function inspectExecuted(nb) {
  * which nbconvert's CLI drops. argv: source, destination, timeout per cell in seconds.
  */
 const runner = `
-import os, sys, nbformat
+import os, resource, sys, nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 src, dst, timeout = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -84,6 +86,9 @@ except CellExecutionError as error:
     sys.exit(1)
 finally:
     nbformat.write(nb, dst)
+    # CPU time of this process and the (exited) kernel: a load-independent cost on a shared box.
+    used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    print('cpu-seconds', sum(u.ru_utime + u.ru_stime for u in used))
 `;
 
 /** The last lines of the runner's stderr, which hold the failing cell and its output. */
@@ -108,7 +113,7 @@ mkdirSync(`${root}build/test-results`, { recursive: true });
 
 const notebooks = [];
 for (const name of names) {
-  const entry = { name, ok: false, seconds: 0, charts: 0, checks: 0 };
+  const entry = { name, ok: false, seconds: 0, cpuSeconds: null, charts: 0, checks: 0 };
   notebooks.push(entry);
   const problems = sourceProblems(JSON.parse(readFileSync(`${notebooksDir}/${name}`, 'utf8')));
   process.stdout.write(`[notebooks] ${name} … `);
@@ -119,6 +124,8 @@ for (const name of names) {
     { cwd: root, env, encoding: 'utf8', timeout: notebookTimeoutSeconds * 1000 },
   );
   entry.seconds = Number(((Date.now() - started) / 1000).toFixed(1));
+  const cpu = /cpu-seconds ([\d.]+)/.exec(run.stdout ?? '');
+  entry.cpuSeconds = cpu ? Number(Number(cpu[1]).toFixed(1)) : null;
   if (run.status !== 0) {
     problems.push(run.error ? `did not finish: ${run.error.message}` : tail(run.stderr));
   } else {
@@ -132,7 +139,8 @@ for (const name of names) {
   entry.ok = problems.length === 0;
   if (!entry.ok) entry.error = problems.join('\n');
   console.log(
-    `${entry.ok ? 'ok' : 'FAILED'} in ${entry.seconds} s (${entry.charts} charts, ${entry.checks} checks)`,
+    `${entry.ok ? 'ok' : 'FAILED'} in ${entry.seconds} s, ${entry.cpuSeconds ?? '?'} s CPU ` +
+      `(${entry.charts} charts, ${entry.checks} checks)`,
   );
   if (!entry.ok) console.log(entry.error.replace(/^/gm, '    '));
 }
@@ -141,5 +149,8 @@ const passed = notebooks.filter((n) => n.ok).length;
 const failed = notebooks.length - passed;
 writeFileSync(resultsFile, `${JSON.stringify({ passed, failed, notebooks }, null, 2)}\n`);
 const total = notebooks.reduce((sum, n) => sum + n.seconds, 0).toFixed(1);
-console.log(`[notebooks] ${passed} passed, ${failed} failed in ${total} s → build/notebooks/`);
+const cpuTotal = notebooks.reduce((sum, n) => sum + (n.cpuSeconds ?? 0), 0).toFixed(1);
+console.log(
+  `[notebooks] ${passed} passed, ${failed} failed in ${total} s (${cpuTotal} s CPU) → build/notebooks/`,
+);
 process.exit(failed === 0 ? 0 : 1);
