@@ -30,7 +30,7 @@ export default function NotebookTable() {
   const extra = (manifest?.source ?? [])
     .map((f) => f.replace(/\.ipynb$/, ''))
     .filter((n) => !COURSE.some(([c]) => c === n));
-  const rows: [string, string][] = [...COURSE, ...extra.map((n): [string, string] => [n, n])];
+  const rows: (readonly [string, string])[] = [...COURSE, ...extra.map((n) => [n, n] as const)];
   const has = (list: string[] | undefined, file: string) => list?.includes(file) ?? false;
   return (
     <div className="table-scroll">
