@@ -1,0 +1,48 @@
+// `node .gpu/bench.mjs [--sizes=1e6,1e7,1e8] [--ks=1,2,4,8] [--reps=5]`: the WebGPU benchmark in
+// Node through Dawn (the npm package `webgpu`). Built into .gpu/ by `npm run bench:gpu`, which
+// prints how to run it on a lent GPU. See bench-core.ts for what it measures.
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { provideNodeWebGPU, useBestBackend } from '../../src/backend.js';
+import { checkAgainstCpu, formatRow, runBench, tableHeader, targets } from './bench-core.js';
+
+function arg(name: string, fallback: string): number[] {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return (hit ? hit.slice(name.length + 3) : fallback).split(',').map(Number);
+}
+
+const sizes = arg('sizes', '1e6,1e7,1e8');
+const ks = arg('ks', '1,2,4,8');
+const [reps = 5] = arg('reps', '5');
+const log = (line: string) => console.log(line);
+
+tf.enableProdMode();
+if (tf.findBackendFactory('cpu') == null) throw new Error('the cpu backend is not bundled in');
+const why = await provideNodeWebGPU();
+if (why !== null) {
+  console.log(`bench:gpu: ${why}`);
+  process.exit(2);
+}
+// Bundled in: evaluated only now that navigator.gpu exists, so it registers its backend.
+await import('@tensorflow/tfjs-backend-webgpu');
+// biome-ignore lint/correctness/useHookAtTopLevel: useBestBackend is not a React hook.
+const choice = await useBestBackend({ order: ['webgpu'] }).catch((e: unknown) => {
+  console.log(`bench:gpu: no WebGPU adapter, nothing to measure (${String(e)})`);
+  process.exit(2);
+});
+const adapter = choice.adapter;
+const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+log(`# WebGPU benchmark, ${new Date().toISOString()}`);
+log(`adapter: ${adapter}; node ${process.version}; tfjs ${tf.version_core}`);
+log(
+  `limits: maxBufferSize ${device.limits.maxBufferSize}, maxStorageBufferBindingSize ${device.limits.maxStorageBufferBindingSize}`,
+);
+const worst = await checkAgainstCpu({ sizes, ks, reps, checkSizes: [4096, 4099], log });
+log(`correctness: worst max|Δw|/max|w| against the cpu backend = ${worst.toExponential(2)}`);
+log('');
+const rows = await runBench({ sizes, ks, reps, checkSizes: [], log: (l) => console.error(l) });
+log(tableHeader.join('\n'));
+for (const r of rows) log(formatRow(r));
+log('');
+for (const t of targets(rows)) log(`- ${t}`);
+process.exit(worst <= 1e-5 ? 0 : 1);

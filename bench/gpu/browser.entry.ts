@@ -1,0 +1,27 @@
+// The WebGPU benchmark in a browser page (used by scripts/bench-gpu-check.ts on SwiftShader).
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { checkAgainstCpu, formatRow, runBench, tableHeader, targets } from './bench-core.js';
+
+Object.assign(globalThis, {
+  suite: {
+    async run(sizes: number[], ks: number[], reps: number) {
+      tf.enableProdMode();
+      if (!(await tf.setBackend('webgpu'))) throw new Error('no webgpu backend');
+      const lines: string[] = [];
+      const log = (l: string) => lines.push(l);
+      const info = (
+        tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }
+      ).adapterInfo;
+      log(`adapter: ${info?.vendor} ${info?.architecture}`);
+      const worst = await checkAgainstCpu({ sizes, ks, reps, checkSizes: [4096, 4099], log });
+      log(`correctness: worst max|Δw|/max|w| against the cpu backend = ${worst.toExponential(2)}`);
+      const rows = await runBench({ sizes, ks, reps, checkSizes: [], log: () => {} });
+      lines.push(...tableHeader);
+      for (const r of rows) lines.push(formatRow(r));
+      lines.push(...targets(rows));
+      return { lines, worst, rows: rows.length };
+    },
+  },
+});
