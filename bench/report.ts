@@ -37,6 +37,54 @@ function stepTable(r: BackendResult): string[] {
   return lines;
 }
 
+/** One line per target: what was asked, what this run reached, per backend. */
+function targets(results: BackendResult[]): string[] {
+  const lines = [
+    '## Targets',
+    '',
+    '| target | ' + results.map((r) => r.backend).join(' | ') + ' |',
+    '| --- | ' + results.map(() => '---').join(' | ') + ' |',
+  ];
+  const mark = (ok: boolean) => (ok ? '✓' : '✗');
+  const worst = (r: BackendResult, name: string, ref: string) => {
+    const ratios = r.steps
+      .filter((s) => s.name === name)
+      .map((s) => s.ms / (r.steps.find((t) => t.n === s.n && t.name === ref) as StepRow).ms);
+    return Math.max(...ratios);
+  };
+  const row = (label: string, cell: (r: BackendResult) => string) =>
+    lines.push(`| ${label} | ${results.map(cell).join(' | ')} |`);
+  row('k=1 ≤ 1.05× tf.train.sgd (worst N)', (r) => {
+    const x = worst(r, 'multiscale k=1', 'tf.train.sgd');
+    return `${mark(x <= 1.05)} ${f(x)}×`;
+  });
+  row('k=2 ≤ 1.1× tf.train.momentum (worst N)', (r) => {
+    const x = worst(r, 'multiscale k=2', 'tf.train.momentum');
+    return `${mark(x <= 1.1)} ${f(x)}×`;
+  });
+  row('k=4 within 2× of the floor at the largest N (cpu, wasm)', (r) => {
+    const n = Math.max(...r.steps.map((s) => s.n));
+    const s = r.steps.find((t) => t.n === n && t.name === 'multiscale k=4');
+    if (s === undefined) return '–';
+    const add = s.ms / (s.bytes / (r.addGBs * 1e6));
+    const copy = r.copyGBs ? s.ms / (s.bytes / (r.copyGBs * 1e6)) : null;
+    const text = `${f(add)}× add${copy !== null ? `, ${f(copy)}× copy` : ''}`;
+    return r.backend === 'webgl'
+      ? `(${text})`
+      : `${mark(add <= 2 && (copy === null || copy <= 2))} ${text}`;
+  });
+  row('coupled Benna–Fusi ≤ 2× diagonal (worst m)', (r) => {
+    const x = Math.max(...r.coupled.map((c) => c.coupledMs / c.diagonalMs));
+    return `${mark(x <= 2)} ${f(x)}×`;
+  });
+  row('model.fit overhead of k=4 over momentum ≤ 10%', (r) => {
+    const x = (100 * (r.fit.multiscaleMs - r.fit.momentumMs)) / r.fit.momentumMs;
+    return `${mark(x <= 10)} ${f(x, 1)}%`;
+  });
+  lines.push('');
+  return lines;
+}
+
 /** The whole RESULTS.md. */
 export function renderResults(meta: Meta, results: BackendResult[]): string {
   const out: string[] = [
@@ -48,6 +96,7 @@ export function renderResults(meta: Meta, results: BackendResult[]): string {
     '',
     "Bytes per step: a multiscale step with k timescales reads w, g and the k−1 slot rows and writes w and the rows: (2k+1)·4·N bytes; sgd moves 3·4·N, momentum 5·4·N. GB/s = bytes / time. The *floor* is the time the step's bytes would take at the bandwidth of tfjs's own `add` of two 4M-element tensors on the same backend in the same run (the practical floor) and, on cpu, of a 64 MB `TypedArray.set` copy (the machine floor).",
     '',
+    ...targets(results),
   ];
   for (const r of results) {
     out.push(`## ${r.backend}`, '');

@@ -65,7 +65,7 @@ for (const backend of backends) {
 }
 
 const meta: Meta = {
-  date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+  date: `${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`,
   cpu: cpus()[0]?.model ?? 'unknown CPU',
   cores: cpus().length,
   node: process.version,

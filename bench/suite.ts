@@ -97,9 +97,12 @@ async function timeVariants(variants: Variant[], o: BenchOptions): Promise<Map<s
   return new Map([...times].map(([name, ts]) => [name, median(ts)]));
 }
 
+/** Weights are [N/100, 100] matrices, like dense kernels (webgl runs those packed). */
+const weightShape = (n: number) => [n / 100, 100];
+
 function optimizerVariant(name: string, opt: tf.Optimizer, n: number, seed: number) {
-  const w = tf.variable(tf.randomNormal([n], 0, 1, 'float32', seed));
-  const g = tf.randomNormal([n], 0, 1e-3, 'float32', seed + 1);
+  const w = tf.variable(tf.randomNormal(weightShape(n), 0, 1, 'float32', seed));
+  const g = tf.randomNormal(weightShape(n), 0, 1e-3, 'float32', seed + 1);
   return {
     variant: { name, run: () => opt.applyGradients({ [w.name]: g }), probe: () => w } as Variant,
     dispose: () => {
@@ -287,8 +290,8 @@ function tensorCounts(): BackendResult['tensors'] {
   ];
   for (const [name, make] of cases) {
     const opt = make();
-    const w = tf.variable(tf.randomNormal([10_000]));
-    const g = tf.randomNormal([10_000], 0, 1e-3);
+    const w = tf.variable(tf.randomNormal(weightShape(10_000)));
+    const g = tf.randomNormal(weightShape(10_000), 0, 1e-3);
     opt.applyGradients({ [w.name]: g });
     const after1 = tf.memory().numTensors;
     for (let i = 1; i < 1000; i++) opt.applyGradients({ [w.name]: g });

@@ -10,6 +10,8 @@ interface Program {
   variableNames: string[];
   outputShape: number[];
   userCode: string;
+  packedInputs?: boolean;
+  packedOutput?: boolean;
 }
 
 /** The parts of `MathBackendWebGL` used here. */
@@ -24,43 +26,99 @@ function lit(x: number): string {
 }
 
 /**
- * One GPGPU program for the whole step: its output is the new stacked state `[k, n]`, rows
- * 0 … k−2 the new slot rows and row k−1 the new weight, so a step is one pass that reads w, g and
- * the slot once. The weight and slot are then views of that texture (webgl slices contiguous rows
- * without copying). The constants are baked into the shader, so each optimizer compiles it once.
+ * The new weight, one GPGPU pass over w, g and the slot rows (every row's flow into w at once).
+ * The constants are baked into the shader, so each optimizer compiles it once per shape.
  */
-function stepProgram(n: number, r: number, a: MultiscaleStepAttrs): Program {
-  const weight = `${lit(a.pivotDecay)} * getW(i) - ${lit(a.totalRate)} * g`;
-  if (r === 0) {
-    return {
-      variableNames: ['W', 'G'],
-      outputShape: [n],
-      userCode: `void main() {
-        int i = getOutputCoords();
-        float g = getG(i);
-        setOutput(${weight});
-      }`,
-    };
-  }
-  const rows = a.decays.map(
-    (d, j) =>
-      `if (row == ${j}) { setOutput(${lit(d)} * getS(${j}, i) - ${lit(a.rates[j] as number)} * g); return; }`,
-  );
-  const flow = a.cross.map((c, j) => `acc += ${lit(c)} * getS(${j}, i);`);
+function weightProgram(n: number, r: number, a: MultiscaleStepAttrs): Program {
+  const flow = a.cross.slice(0, r).map((c, j) => `acc += ${lit(c)} * getS(${j}, i);`);
   return {
-    variableNames: ['W', 'G', 'S'],
-    outputShape: [r + 1, n],
+    variableNames: r === 0 ? ['W', 'G'] : ['W', 'G', 'S'],
+    outputShape: [n],
     userCode: `void main() {
-      ivec2 rc = getOutputCoords();
-      int row = rc.x;
-      int i = rc.y;
-      float g = getG(i);
-      ${rows.join('\n      ')}
-      float acc = ${weight};
+      int i = getOutputCoords();
+      float acc = ${lit(a.pivotDecay)} * getW(i) - ${lit(a.totalRate)} * getG(i);
       ${flow.join('\n      ')}
       setOutput(acc);
     }`,
   };
+}
+
+/** The new slot rows `[r, n]`, one GPGPU pass over the rows and g. */
+function slotProgram(n: number, r: number, a: MultiscaleStepAttrs): Program {
+  const coef = (values: number[]) =>
+    values
+      .slice(0, r - 1)
+      .map((v, j) => `row == ${j} ? ${lit(v)} : `)
+      .join('') + lit(values[r - 1] as number);
+  return {
+    variableNames: ['G', 'S'],
+    outputShape: [r, n],
+    userCode: `void main() {
+      ivec2 rc = getOutputCoords();
+      int row = rc.x;
+      float d = ${coef(a.decays)};
+      float rate = ${coef(a.rates)};
+      setOutput(d * getS(row, rc.y) - rate * getG(rc.y));
+    }`,
+  };
+}
+
+const COORDS = ['x', 'y', 'z', 'w'];
+
+/** A per-row constant, chosen by the row index `j` (a chain of selects, no dynamic indexing). */
+function perRow(values: number[]): string {
+  const r = values.length;
+  return (
+    values
+      .slice(0, r - 1)
+      .map((v, j) => `j == ${j} ? ${lit(v)} : `)
+      .join('') + lit(values[r - 1] as number)
+  );
+}
+
+/**
+ * Packed (vec4 per texel, 2×2 entries) programs for weights of rank 2 or 3, the layout tfjs's
+ * packed matMul and elementwise ops use, so training keeps its weights packed and a texel does
+ * four entries. A slot row j of `[r, ...shape]` packs exactly like the weight, so texel (j, c…)
+ * of the slot lines up with texel (c…) of the weight and the gradient.
+ */
+function packedPrograms(shape: number[], r: number, a: MultiscaleStepAttrs): Program[] {
+  const rank = shape.length;
+  const type = rank === 2 ? 'ivec2' : 'ivec3';
+  const at = COORDS.slice(0, rank)
+    .map((x) => `c.${x}`)
+    .join(', ');
+  const flow = a.cross.slice(0, r).map((cj, j) => `acc += ${lit(cj)} * getS(${j}, ${at});`);
+  const weight: Program = {
+    variableNames: r === 0 ? ['W', 'G'] : ['W', 'G', 'S'],
+    outputShape: shape,
+    packedInputs: true,
+    packedOutput: true,
+    userCode: `void main() {
+      ${type} c = getOutputCoords();
+      vec4 acc = ${lit(a.pivotDecay)} * getWAtOutCoords() - ${lit(a.totalRate)} * getGAtOutCoords();
+      ${flow.join('\n      ')}
+      setOutput(acc);
+    }`,
+  };
+  if (r === 0) return [weight];
+  const inner = COORDS.slice(1, rank + 1)
+    .map((x) => `c.${x}`)
+    .join(', ');
+  const slot: Program = {
+    variableNames: ['G', 'S'],
+    outputShape: [r, ...shape],
+    packedInputs: true,
+    packedOutput: true,
+    userCode: `void main() {
+      ${rank === 2 ? 'ivec3' : 'ivec4'} c = getOutputCoords();
+      int j = c.x;
+      float d = ${perRow(a.decays)};
+      float rate = ${perRow(a.rates)};
+      setOutput(d * getSAtOutCoords() - rate * getG(${inner}));
+    }`,
+  };
+  return [weight, slot];
 }
 
 /** Runs another registered webgl kernel (Reshape, Slice) on TensorInfos. */
@@ -80,8 +138,10 @@ function call(
 }
 
 /**
- * The `MultiscaleStep` kernel of the `webgl` backend: one GPGPU pass (`stepProgram`) writes the new
- * stacked state; the new weight and slot are zero-copy views of its rows.
+ * The `MultiscaleStep` kernel of the `webgl` backend: two GPGPU passes (a program has one output),
+ * one for the new weight and one for all the new slot rows, instead of about seven ops. Weights
+ * of rank 2 and 3 (dense and most conv kernels) run packed programs; others run unpacked ones
+ * over the flattened entries.
  */
 export function multiscaleStepWebGL({
   inputs,
@@ -91,28 +151,34 @@ export function multiscaleStepWebGL({
   const be = backend as WebGLBackendLike;
   const n = inputs.value.shape.reduce((a, b) => a * b, 1);
   const r = inputs.slot === undefined ? 0 : attrs.decays.length;
+  const rank = inputs.value.shape.length;
+  if (rank === 2 || rank === 3) {
+    const [weight, slot] = packedPrograms(inputs.value.shape, r, attrs);
+    const { value, gradient } = inputs;
+    const ins = inputs.slot === undefined ? [value, gradient] : [value, gradient, inputs.slot];
+    const outputs = [be.runWebGLProgram(weight as Program, ins, 'float32')];
+    if (slot !== undefined && inputs.slot !== undefined) {
+      outputs.push(be.runWebGLProgram(slot, [gradient, inputs.slot], 'float32'));
+    }
+    return outputs;
+  }
   const temps: tf.TensorInfo[] = [];
   const reshape = (x: tf.TensorInfo, shape: number[]) => {
     const out = call('Reshape', be, { x }, { shape });
     temps.push(out);
     return out;
   };
-  const flat = [reshape(inputs.value, [n]), reshape(inputs.gradient, [n])];
-  if (inputs.slot !== undefined) flat.push(reshape(inputs.slot, [r, n]));
-  const state = be.runWebGLProgram(stepProgram(n, r, attrs), flat, 'float32');
-  let outputs: tf.TensorInfo[];
-  if (inputs.slot === undefined) {
-    outputs = [call('Reshape', be, { x: state }, { shape: inputs.value.shape })];
-  } else {
-    const w = call('Slice', be, { x: state }, { begin: [r, 0], size: [1, n] });
-    const s = call('Slice', be, { x: state }, { begin: [0, 0], size: [r, n] });
-    temps.push(w, s);
-    outputs = [
-      call('Reshape', be, { x: w }, { shape: inputs.value.shape }),
-      call('Reshape', be, { x: s }, { shape: inputs.slot.shape }),
-    ];
+  const w = reshape(inputs.value, [n]);
+  const g = reshape(inputs.gradient, [n]);
+  const s = inputs.slot === undefined ? null : reshape(inputs.slot, [r, n]);
+  const nextW = be.runWebGLProgram(weightProgram(n, r, attrs), s ? [w, g, s] : [w, g], 'float32');
+  temps.push(nextW);
+  const outputs = [call('Reshape', be, { x: nextW }, { shape: inputs.value.shape })];
+  if (inputs.slot !== undefined && s !== null) {
+    const nextS = be.runWebGLProgram(slotProgram(n, r, attrs), [g, s], 'float32');
+    temps.push(nextS);
+    outputs.push(call('Reshape', be, { x: nextS }, { shape: inputs.slot.shape }));
   }
-  temps.push(state);
   for (const t of temps) be.disposeIntermediateTensorInfo(t);
   return outputs;
 }
