@@ -42,8 +42,8 @@ function targets(results: BackendResult[]): string[] {
   const lines = [
     '## Targets',
     '',
-    '| target | ' + results.map((r) => r.backend).join(' | ') + ' |',
-    '| --- | ' + results.map(() => '---').join(' | ') + ' |',
+    `| target | ${results.map((r) => r.backend).join(' | ')} |`,
+    `| --- | ${results.map(() => '---').join(' | ')} |`,
   ];
   const mark = (ok: boolean) => (ok ? '✓' : '✗');
   const worst = (r: BackendResult, name: string, ref: string) => {

@@ -112,14 +112,14 @@ const body: number[] = [
 //   out_j[i] = l_j·x_{j−1}[i] + d_j·x_j[i] + u_j·x_{j+1}[i] + b_j·g[i]
 // where inPtrs holds k+2 row pointers [x_{−1}, x_0, …, x_{k−1}, x_k] (the two ends are any
 // readable row, with l_0 = u_{k−1} = 0), outPtrs k row pointers, coefs float32 [l, d, u, b] × k.
-// It walks blocks of 512 entries; within a block, one tight loop per coordinate with its row
+// It walks blocks of 2048 entries; within a block, one tight loop per coordinate with its row
 // pointers and coefficients in locals (the neighbours' rows are re-read from L1, not memory).
 const [IN, OUT, CO, K, M3, G3] = [0, 1, 2, 3, 4, 5];
 const [I0, IE, J3, P3, Q3, C3, XA, XB, XD, XO, I3, END3] = [
   6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
 ];
 const [LV, DV, UV, BV] = [18, 19, 20, 21];
-const BLOCK_BYTES = 2048;
+const BLOCK_BYTES = 8192;
 const loadI32 = (offset: number) => [0x28, 0x02, ...uleb(offset)];
 const ltU32 = [0x49];
 const select = [0x1b];
