@@ -6,6 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import { bennaFusi, MultiscaleOptimizer, momentum, multiscale } from '../../src/index.js';
 import { hasMultiscaleStepKernel, MULTISCALE_STEP } from '../../src/kernels/index.js';
 import { registerMultiscaleStepKernel } from '../../src/kernels/multiscale-step-kernel.js';
+import {
+  runTridiagonalStepKernel,
+  type TridiagonalStepAttrs,
+  tridiagonalStepOps,
+} from '../../src/kernels/tridiagonal-step-kernel.js';
 import { registerWebGPUKernels } from '../../src/kernels/webgpu/index.js';
 import { multiscaleStepWebGPU } from '../../src/kernels/webgpu/multiscale-step.js';
 import { maxAbs, maxAbsDiff, normals } from '../helpers/backends.js';
@@ -188,6 +193,85 @@ Object.assign(globalThis, {
         partsVsReference: compare(fused.parts, expected.parts),
         moved: maxAbsDiff(expected.w, w0),
         kernels,
+      };
+    },
+
+    /**
+     * The TridiagonalStep kernel vs the elementwise-ops path (both on webgpu) vs a float64 loop, on
+     * random stable bands with w at coordinate `pivot`; plus the kernels a coupled Benna–Fusi step
+     * runs.
+     */
+    async tridiagonalEquivalence(k: number, pivot: number, n: number, steps: number) {
+      await use('webgpu');
+      registerWebGPUKernels();
+      const z = normals(400 + 10 * k + pivot, 4 * k);
+      const attrs: TridiagonalStepAttrs = {
+        pivot,
+        lower: Array.from({ length: k }, (_, j) => (j > 0 ? 0.1 * (z[j] as number) : 0)),
+        diag: Array.from({ length: k }, (_, j) => 0.6 + 0.05 * (z[k + j] as number)),
+        upper: Array.from({ length: k }, (_, j) =>
+          j < k - 1 ? 0.1 * (z[2 * k + j] as number) : 0,
+        ),
+        input: Array.from({ length: k }, (_, j) => 0.1 * (z[3 * k + j] as number)),
+      };
+      const x0 = normals(500 + k, k * n);
+      const grads = normals(600 + k, n * steps);
+      // Float64 reference on the full state, coordinate-major.
+      let x = Float64Array.from(x0);
+      for (let t = 0; t < steps; t++) {
+        const next = new Float64Array(k * n);
+        for (let j = 0; j < k; j++) {
+          for (let i = 0; i < n; i++) {
+            let v = (attrs.diag[j] as number) * (x[j * n + i] as number);
+            if (j > 0) v += (attrs.lower[j] as number) * (x[(j - 1) * n + i] as number);
+            if (j < k - 1) v += (attrs.upper[j] as number) * (x[(j + 1) * n + i] as number);
+            next[j * n + i] = v + (attrs.input[j] as number) * (grads[t * n + i] as number);
+          }
+        }
+        x = next;
+      }
+      const split = (state: Float64Array) => {
+        const rows = Array.from({ length: k }, (_, j) => state.subarray(j * n, (j + 1) * n));
+        const w = rows.splice(pivot, 1)[0] as Float64Array;
+        const slot = new Float64Array((k - 1) * n);
+        rows.forEach((r, j) => slot.set(r, j * n));
+        return { w, slot };
+      };
+      const start = split(x0);
+      const expected = split(x);
+      const run = async (fused: boolean) => {
+        let w: tf.Tensor = tf.tensor1d(Float32Array.from(start.w));
+        let slot: tf.Tensor = tf.tensor2d(Float32Array.from(start.slot), [k - 1, n]);
+        for (let t = 0; t < steps; t++) {
+          const g = tf.tensor1d(Float32Array.from(grads.subarray(t * n, (t + 1) * n)));
+          const next = fused
+            ? runTridiagonalStepKernel(w, g, slot, attrs)
+            : tridiagonalStepOps(w, g, slot, attrs);
+          tf.dispose([w, slot, g]);
+          w = next.value;
+          slot = next.slot;
+        }
+        const out = { w: await w.data(), slot: await slot.data() };
+        tf.dispose([w, slot]);
+        return out;
+      };
+      const fused = await run(true);
+      const ops = await run(false);
+      // The kernels a coupled Benna–Fusi step runs on webgpu.
+      const opt = bennaFusi({ learningRate: 0.5, variables: k, form: 'coupled' });
+      const v = tf.variable(tf.zeros([n]));
+      const g = tf.ones([n]);
+      opt.applyGradients({ [v.name]: g });
+      const info = await tf.profile(() => opt.applyGradients({ [v.name]: g }));
+      tf.dispose([v, g]);
+      opt.dispose();
+      return {
+        fusedVsReference: compare(fused.w, expected.w),
+        slotVsReference: compare(fused.slot, expected.slot),
+        opsVsReference: compare(ops.w, expected.w),
+        fusedVsOps: compare(fused.w, ops.w),
+        moved: maxAbsDiff(expected.w, start.w),
+        kernels: info.kernelNames,
       };
     },
 

@@ -42,13 +42,43 @@ for (const k of [1, 2, 3, 4, 8]) {
       expect(r.moved).toBeGreaterThan(1e-2);
       // One step on webgpu is one fused kernel call (plus tfjs's own bookkeeping), not the op chain.
       expect(r.kernels).toContain('MultiscaleStep');
-      expect(r.kernels).not.toContain('MatMul');
+      expect(r.kernels).not.toContain('BatchMatMul');
       expectClose(r.fusedVsReference as Comparison, 1e-4, 'fused vs float64');
       expectClose(r.genericVsReference as Comparison, 1e-4, 'generic vs float64');
       expectClose(r.partsVsReference as Comparison, 1e-4, 'subweights vs float64');
       // Same math in float32 on both sides: only rounding order differs.
       expectClose(r.fusedVsGeneric as Comparison, 1e-5, 'fused vs generic');
       expectClose(r.fusedVsCpu as Comparison, 1e-5, 'fused webgpu vs cpu');
+    });
+  }
+}
+
+for (const [k, pivot] of [
+  [2, 0],
+  [4, 0],
+  [4, 2],
+  [8, 7],
+] as const) {
+  for (const n of [1000, 1001]) {
+    test(`TridiagonalStep k=${k}, pivot=${pivot}, n=${n}: fused = elementwise ops = float64 (40 steps)`, async ({
+      suitePage,
+    }) => {
+      const r = await runInPage<Record<string, Comparison> & { moved: number; kernels: string[] }>(
+        suitePage,
+        'tridiagonalEquivalence',
+        k,
+        pivot,
+        n,
+        40,
+      );
+      expect(r.moved).toBeGreaterThan(1e-2);
+      // A coupled Benna–Fusi step is one fused kernel, no k×k product.
+      expect(r.kernels).toContain('TridiagonalStep');
+      expect(r.kernels).not.toContain('BatchMatMul');
+      expectClose(r.fusedVsReference as Comparison, 1e-4, 'fused vs float64');
+      expectClose(r.slotVsReference as Comparison, 1e-4, 'fused slot vs float64');
+      expectClose(r.opsVsReference as Comparison, 1e-4, 'ops vs float64');
+      expectClose(r.fusedVsOps as Comparison, 1e-5, 'fused vs ops');
     });
   }
 }

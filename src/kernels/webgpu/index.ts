@@ -4,9 +4,12 @@
  * module is safe to import where WebGPU does not exist.
  */
 import { registerMultiscaleStepKernel } from '../multiscale-step-kernel.js';
+import { registerTridiagonalStepKernel } from '../tridiagonal-step-kernel.js';
 import { multiscaleStepWebGPU } from './multiscale-step.js';
+import { tridiagonalStepWebGPU } from './tridiagonal.js';
 
 /** Registers the library's fused WebGPU kernels for the `webgpu` backend (idempotent). */
 export function registerWebGPUKernels(): void {
   registerMultiscaleStepKernel('webgpu', multiscaleStepWebGPU);
+  registerTridiagonalStepKernel('webgpu', tridiagonalStepWebGPU);
 }

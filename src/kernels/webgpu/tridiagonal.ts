@@ -1,0 +1,97 @@
+/**
+ * The fused `TridiagonalStep` kernel of the `webgpu` backend: the coupled step of a chain (Benna–
+ * Fusi beakers, momentum) in one WGSL pass, with no k×k product. For each entry a thread loads the
+ * k state coordinates into registers (x_pivot = w, the others from the k−1 slot rows), computes
+ *
+ * $$ x_j' = l_j\,x_{j-1} + d_j\,x_j + u_j\,x_{j+1} + b_j\,g $$
+ *
+ * (three multiply-adds and one for the gradient per coordinate), and writes the new weight and slot
+ * rows once: (2k+1)·4 bytes per weight, as for the multiscale step. Grid-stride loop over
+ * 256-thread workgroups; `vec4<f32>` when n is a multiple of 4. Two outputs, so it runs through
+ * `direct-pass.ts`.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { TridiagonalStepArgs } from '../tridiagonal-step-kernel.js';
+import { runDirectPass, WORKGROUP_SIZE, workgroupsFor } from './direct-pass.js';
+
+/** WGSL of the step for k coordinates with w at `pivot`, on `width` floats per work item. */
+export function tridiagonalStepWgsl(k: number, pivot: number, width: 1 | 4): string {
+  const T = width === 4 ? 'vec4<f32>' : 'f32';
+  const row = (j: number) => (j < pivot ? j : j - 1);
+  const load = Array.from({ length: k }, (_, j) =>
+    j === pivot ? `    let x${j} = value[i];` : `    let x${j} = slot[${row(j)}u * n + i];`,
+  ).join('\n');
+  const step = Array.from({ length: k }, (_, j) => {
+    const terms = [`c.y * x${j}`, 'c.w * gi'];
+    if (j > 0) terms.unshift(`c.x * x${j - 1}`);
+    if (j < k - 1) terms.push(`c.z * x${j + 1}`);
+    const target = j === pivot ? 'newValue[i]' : `newSlot[${row(j)}u * n + i]`;
+    return `    {\n      let c = p.bands[${j}];\n      ${target} = ${terms.join(' + ')};\n    }`;
+  }).join('\n');
+  return `
+struct Params {
+  n : u32,
+  threads : u32,
+  pad0 : u32,
+  pad1 : u32,
+  bands : array<vec4<f32>, ${k}>,
+};
+@group(0) @binding(0) var<storage, read_write> newValue : array<${T}>;
+@group(0) @binding(1) var<storage, read_write> newSlot : array<${T}>;
+@group(0) @binding(2) var<storage, read> value : array<${T}>;
+@group(0) @binding(3) var<storage, read> gradient : array<${T}>;
+@group(0) @binding(4) var<storage, read> slot : array<${T}>;
+@group(0) @binding(5) var<uniform> p : Params;
+
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) id : vec3<u32>) {
+  let n = p.n;
+  for (var i = id.x; i < n; i = i + p.threads) {
+    let gi = gradient[i];
+${load}
+${step}
+  }
+}
+`;
+}
+
+/** The uniform block: sizes, then (l_j, d_j, u_j, b_j) per coordinate. */
+function bandParams(items: number, attrs: TridiagonalStepArgs['attrs']): ArrayBuffer {
+  const k = attrs.diag.length;
+  const buffer = new ArrayBuffer(16 + 16 * k);
+  const u = new Uint32Array(buffer, 0, 2);
+  u[0] = items;
+  u[1] = workgroupsFor(items) * WORKGROUP_SIZE;
+  const f = new Float32Array(buffer);
+  for (let j = 0; j < k; j++) {
+    f[4 + 4 * j] = j > 0 ? (attrs.lower[j] as number) : 0;
+    f[5 + 4 * j] = attrs.diag[j] as number;
+    f[6 + 4 * j] = j < k - 1 ? (attrs.upper[j] as number) : 0;
+    f[7 + 4 * j] = attrs.input[j] as number;
+  }
+  return buffer;
+}
+
+/** The `TridiagonalStep` kernel function for the `webgpu` backend. */
+export function tridiagonalStepWebGPU({
+  inputs,
+  attrs,
+  backend,
+}: TridiagonalStepArgs): tf.TensorInfo[] {
+  const { value, gradient, slot } = inputs;
+  const k = attrs.diag.length;
+  const n = value.shape.reduce((a, b) => a * b, 1);
+  if ((k - 1) * n >= 2 ** 32) {
+    throw new Error(`TridiagonalStep (webgpu): ${k - 1}·${n} slot entries exceed 32-bit indexing`);
+  }
+  const width = n % 4 === 0 ? 4 : 1;
+  const items = n / width;
+  return runDirectPass(backend, {
+    key: `tridiagonalStep_k${k}_p${attrs.pivot}_v${width}`,
+    code: tridiagonalStepWgsl(k, attrs.pivot, width),
+    inputs: [value, gradient, slot],
+    outputShapes: [value.shape, slot.shape],
+    params: bandParams(items, attrs),
+    items,
+  });
+}
