@@ -96,8 +96,21 @@ function tail(text, lines = 40) {
   return text.trim().split('\n').slice(-lines).join('\n');
 }
 
+/**
+ * The Python that runs the executor: Debian's (ensure.mjs's `jupyterPython`) when it has nbclient,
+ * else whatever `python3` is on PATH (a pip or virtualenv Jupyter).
+ */
+function executorPython() {
+  for (const python of [jupyterPython, 'python3']) {
+    const probe = spawnSync(python, ['-c', 'import nbclient, nbformat'], { stdio: 'ignore' });
+    if (probe.status === 0) return python;
+  }
+  throw new Error('no Python with nbclient and nbformat found (pip install nbclient nbformat)');
+}
+
 ensureJupyter();
 ensureBuilt();
+const python = executorPython();
 const env = registerKernel();
 const filters = process.argv.slice(2);
 const names = readdirSync(notebooksDir)
@@ -119,7 +132,7 @@ for (const name of names) {
   process.stdout.write(`[notebooks] ${name} … `);
   const started = Date.now();
   const run = spawnSync(
-    jupyterPython,
+    python,
     ['-c', runner, `${notebooksDir}/${name}`, `${outDir}/${name}`, String(notebookTimeoutSeconds)],
     { cwd: root, env, encoding: 'utf8', timeout: notebookTimeoutSeconds * 1000 },
   );
