@@ -47,17 +47,22 @@ export function registerKernel() {
   if (!existsSync(binary)) {
     throw new Error(`tslab is not installed (${binary} is missing): run npm ci first.`);
   }
-  const result = spawnSync(
-    process.execPath,
-    [
-      `${root}node_modules/tslab/bin/tslab`,
-      'install',
-      `--python=${jupyterPython}`,
-      `--binary=${binary}`,
-      `--prefix=${kernelPrefix}`,
-    ],
-    { cwd: root, encoding: 'utf8' },
-  );
+  // Debian's Python first (ensure.mjs), then python3 on PATH for a pip/virtualenv Jupyter.
+  let result;
+  for (const python of [jupyterPython, 'python3']) {
+    result = spawnSync(
+      process.execPath,
+      [
+        `${root}node_modules/tslab/bin/tslab`,
+        'install',
+        `--python=${python}`,
+        `--binary=${binary}`,
+        `--prefix=${kernelPrefix}`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    if (result.status === 0 && existsSync(`${jupyterDataDir}/kernels/tslab/kernel.json`)) break;
+  }
   if (result.status !== 0 || !existsSync(`${jupyterDataDir}/kernels/tslab/kernel.json`)) {
     throw new Error(`tslab install failed:\n${result.stdout}\n${result.stderr}`);
   }
