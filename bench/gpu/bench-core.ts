@@ -16,9 +16,15 @@
  * problems and reports max|Δw|/max|w|.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { bennaFusiDynamics } from '../../src/dynamics/benna-fusi.js';
+import type { LinearDynamics } from '../../src/dynamics/linear-dynamics.js';
+import { momentumDynamics } from '../../src/dynamics/momentum.js';
+import { multiscaleDynamics } from '../../src/dynamics/multiscale.js';
 import { MULTISCALE_STEP } from '../../src/kernels/multiscale-step-kernel.js';
+import { TRIDIAGONAL_STEP } from '../../src/kernels/tridiagonal-step-kernel.js';
 import { WORKGROUP_SIZE, workgroupsFor } from '../../src/kernels/webgpu/direct-pass.js';
 import { registerWebGPUKernels } from '../../src/kernels/webgpu/index.js';
+import { bennaFusi } from '../../src/optimizers/factories.js';
 import { MultiscaleOptimizer } from '../../src/optimizers/multiscale-optimizer.js';
 
 /** What to run. */
@@ -79,6 +85,9 @@ function stepsFor(n: number): number {
   return n >= 5e7 ? 10 : n >= 5e6 ? 30 : 100;
 }
 
+/** Steps run by the last `timeSteps` call (warm-up included), for the value check. */
+let stepsRun = 0;
+
 /** Median time of one `step()`, in ms, after two warm-up steps (pipeline compilation). */
 async function timeSteps(step: () => void, n: number, reps: number): Promise<number> {
   step();
@@ -92,7 +101,24 @@ async function timeSteps(step: () => void, n: number, reps: number): Promise<num
     await sync();
     times.push((performance.now() - t0) / steps);
   }
+  stepsRun = 2 + reps * steps;
   return median(times);
+}
+
+/**
+ * w after `steps` steps of the linear dynamics `d` with a constant gradient, in float64, from
+ * w = w0 held in coordinate `pivot` (the others zero), as the optimizers start.
+ */
+function simulateScalar(d: LinearDynamics, pivot: number, w0: number, g: number, steps: number) {
+  const k = d.readout.length;
+  let s = Array.from({ length: k }, (_, i) => (i === pivot ? w0 / (d.readout[i] as number) : 0));
+  for (let t = 0; t < steps; t++) {
+    s = d.transition.map(
+      (row, i) =>
+        row.reduce((acc, tij, j) => acc + tij * (s[j] as number), 0) + (d.input[i] as number) * g,
+    );
+  }
+  return s.reduce((acc, si, i) => acc + si * (d.readout[i] as number), 0);
 }
 
 /** k subweights with learning rates and decays like a multiscale optimizer's. */
@@ -103,13 +129,42 @@ function constants(k: number): { alpha: number[]; gamma: number[] } {
   };
 }
 
-/** Times one optimizer's `applyGradients` on a weight of n entries. */
-async function timeOptimizer(optimizer: tf.Optimizer, n: number, reps: number): Promise<number> {
+/** The dynamics an optimizer runs and the coordinate w starts in, for the full-size value check. */
+interface Expected {
+  label: string;
+  dynamics: LinearDynamics;
+  pivot: number;
+}
+
+/** Worst max|Δw|/|w| of any timed run against its float64 simulation. */
+export let worstValueError = 0;
+
+/**
+ * Times one optimizer's `applyGradients` on a weight of n entries (w = 0.5, g = 0.001 everywhere),
+ * then checks entries spread over the whole array (first, last, and in between) against the same
+ * steps simulated in float64: the timed kernel computed every entry, and computed it right.
+ */
+async function timeOptimizer(
+  optimizer: tf.Optimizer,
+  n: number,
+  reps: number,
+  expected: Expected,
+  log: (line: string) => void,
+): Promise<number> {
   const w = tf.variable(tf.fill([n], 0.5));
   const g = tf.fill([n], 0.001);
   const grads = { [w.name]: g };
   try {
-    return await timeSteps(() => optimizer.applyGradients(grads), n, reps);
+    const ms = await timeSteps(() => optimizer.applyGradients(grads), n, reps);
+    const want = simulateScalar(expected.dynamics, expected.pivot, 0.5, 0.001, stepsRun);
+    const at = [0, 1, Math.floor(n / 3), Math.floor(n / 2) + 1, n - 2, n - 1];
+    const picked = tf.gather(w, tf.tensor1d(at, 'int32'));
+    const got = (await picked.data()) as Float32Array;
+    picked.dispose();
+    const err = Math.max(...Array.from(got, (x) => Math.abs(x - want))) / Math.abs(want);
+    worstValueError = Math.max(worstValueError, err);
+    if (!(err <= 1e-4)) log(`VALUE CHECK FAILED: ${expected.label} n=${n}: rel. error ${err}`);
+    return ms;
   } finally {
     tf.dispose([w, g]);
     optimizer.dispose();
@@ -257,31 +312,46 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const n of options.sizes) {
     const copyMs = await guarded(`copy n=${n}`, () => timeCopy(n, reps), log);
+    const sgd: Expected = {
+      label: 'tfjs sgd',
+      dynamics: multiscaleDynamics({ alpha: [0.01], gamma: [1] }),
+      pivot: 0,
+    };
     const sgdMs = await guarded(
       `sgd n=${n}`,
-      () => timeOptimizer(tf.train.sgd(0.01), n, reps),
+      () => timeOptimizer(tf.train.sgd(0.01), n, reps, sgd, log),
       log,
     );
+    const momentum: Expected = {
+      label: 'tfjs momentum',
+      dynamics: momentumDynamics({ learningRate: 0.01, momentum: 0.9, ema: false }),
+      pivot: 0,
+    };
     const momentumMs = await guarded(
       `momentum n=${n}`,
-      () => timeOptimizer(tf.train.momentum(0.01, 0.9), n, reps),
+      () => timeOptimizer(tf.train.momentum(0.01, 0.9), n, reps, momentum, log),
       log,
     );
     for (const k of options.ks) {
       const row: BenchRow = { n, k, fusedMs: null, unfusedMs: null, sgdMs, momentumMs, copyMs };
+      const want: Expected = {
+        label: `multiscale k=${k}`,
+        dynamics: multiscaleDynamics(constants(k)),
+        pivot: 0,
+      };
       if (!fits(n, k)) {
-        row.note = 'slot buffer exceeds the device limit';
+        row.note = 'slot buffer exceeds maxStorageBufferBindingSize';
       } else {
         row.fusedMs = await guarded(
           `fused n=${n} k=${k}`,
-          () => timeOptimizer(new MultiscaleOptimizer(constants(k)), n, reps),
+          () => timeOptimizer(new MultiscaleOptimizer(constants(k)), n, reps, want, log),
           log,
         );
         tf.unregisterKernel(MULTISCALE_STEP, 'webgpu');
         try {
           row.unfusedMs = await guarded(
             `unfused n=${n} k=${k}`,
-            () => timeOptimizer(new MultiscaleOptimizer(constants(k)), n, reps),
+            () => timeOptimizer(new MultiscaleOptimizer(constants(k)), n, reps, want, log),
             log,
           );
         } finally {
@@ -293,6 +363,75 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
     }
   }
   return rows;
+}
+
+/** One row of the coupled Benna–Fusi table. */
+export interface CoupledRow {
+  n: number;
+  m: number;
+  fusedMs: number | null;
+  opsMs: number | null;
+  note?: string;
+}
+
+/**
+ * The coupled Benna–Fusi chain (`form: 'coupled'`, m beakers): the fused TridiagonalStep kernel
+ * against the same step as elementwise tfjs ops (kernel unregistered).
+ */
+export async function runCoupledBench(
+  options: BenchOptions,
+  chains: number[],
+): Promise<CoupledRow[]> {
+  const { log, reps } = options;
+  registerWebGPUKernels();
+  const rows: CoupledRow[] = [];
+  for (const n of options.sizes) {
+    for (const m of chains) {
+      const row: CoupledRow = { n, m, fusedMs: null, opsMs: null };
+      const expected: Expected = {
+        label: `bennaFusi coupled m=${m}`,
+        dynamics: bennaFusiDynamics({ learningRate: 0.5, variables: m }),
+        pivot: 0,
+      };
+      const make = () => bennaFusi({ learningRate: 0.5, variables: m, form: 'coupled' });
+      if (!fits(n, m)) {
+        row.note = 'slot buffer exceeds maxStorageBufferBindingSize';
+      } else {
+        row.fusedMs = await guarded(
+          `tridiagonal n=${n} m=${m}`,
+          () => timeOptimizer(make(), n, reps, expected, log),
+          log,
+        );
+        tf.unregisterKernel(TRIDIAGONAL_STEP, 'webgpu');
+        try {
+          row.opsMs = await guarded(
+            `coupled ops n=${n} m=${m}`,
+            () => timeOptimizer(make(), n, reps, expected, log),
+            log,
+          );
+        } finally {
+          registerWebGPUKernels();
+        }
+      }
+      rows.push(row);
+      log(formatCoupledRow(row));
+    }
+  }
+  return rows;
+}
+
+/** The header of the coupled table (Markdown). */
+export const coupledHeader = [
+  '| N | m | TridiagonalStep ms | TB/s | elementwise ops ms | ops / fused |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: |',
+];
+
+/** One row of the coupled table (Markdown). */
+export function formatCoupledRow(r: CoupledRow): string {
+  return (
+    `| ${r.n.toExponential(0)} | ${r.m} | ${ms(r.fusedMs)} | ${tbs((2 * r.m + 1) * 4 * r.n, r.fusedMs)} | ` +
+    `${ms(r.opsMs)} | ${ratio(r.opsMs, r.fusedMs, 1)} |${r.note ? ` ${r.note}` : ''}`
+  );
 }
 
 const ms = (x: number | null) => (x === null ? 'n/a' : x < 0.1 ? x.toFixed(4) : x.toFixed(3));
