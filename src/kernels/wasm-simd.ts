@@ -112,45 +112,35 @@ const body: number[] = [
 //   out_j[i] = l_j·x_{j−1}[i] + d_j·x_j[i] + u_j·x_{j+1}[i] + b_j·g[i]
 // where inPtrs holds k+2 row pointers [x_{−1}, x_0, …, x_{k−1}, x_k] (the two ends are any
 // readable row, with l_0 = u_{k−1} = 0), outPtrs k row pointers, coefs float32 [l, d, u, b] × k.
-// It walks blocks of 2048 entries; within a block, one tight loop per coordinate with its row
-// pointers and coefficients in locals (the neighbours' rows are re-read from L1, not memory).
+// Like `step`, it walks the entries once, 4 at a time, and for each runs down the coordinates
+// with a sliding window (x_{j−1}, x_j, x_{j+1}) in registers: every row is read once and written
+// once per step.
 const [IN, OUT, CO, K, M3, G3] = [0, 1, 2, 3, 4, 5];
-const [I0, IE, J3, P3, Q3, C3, XA, XB, XD, XO, I3, END3] = [
-  6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-];
-const [LV, DV, UV, BV] = [18, 19, 20, 21];
-const BLOCK_BYTES = 8192;
+const [I3, END3, J3, P3, Q3, C3] = [6, 7, 8, 9, 10, 11];
+const [GV3, PREV, CUR, NEXT] = [12, 13, 14, 15];
 const loadI32 = (offset: number) => [0x28, 0x02, ...uleb(offset)];
-const ltU32 = [0x49];
-const select = [0x1b];
-const term = (ptr: number, coef: number) => seq(get(ptr), get(I3), add32, load(), get(coef), fmul);
+const rowAt = (table: number, offset: number) => seq(get(table), loadI32(offset), get(I3), add32);
 
 const tridiagonalBody: number[] = [
-  ...seq([2, ...uleb(12), I32, ...uleb(4), V128]), // locals: 12 × i32, 4 × v128
-  ...seq(get(M3), i32(2), shl32, set(END3), i32(0), set(I0)),
-  ...seq(block, loop), // for each block [I0, IE)
-  ...seq(get(I0), get(END3), geU32, brIf(1)),
-  // IE = min(I0 + BLOCK, END)
-  ...seq(get(I0), i32(BLOCK_BYTES), add32, get(END3), get(I0), i32(BLOCK_BYTES), add32),
-  ...seq(get(END3), ltU32, select, set(IE)),
-  ...seq(i32(0), set(J3), get(IN), set(P3), get(OUT), set(Q3), get(CO), set(C3)),
+  ...seq([2, ...uleb(6), I32, ...uleb(4), V128]), // locals: 6 × i32, 4 × v128
+  ...seq(get(M3), i32(2), shl32, set(END3), i32(0), set(I3)),
+  ...seq(block, loop), // for (i = 0; i < 4m; i += 16)
+  ...seq(get(I3), get(END3), geU32, brIf(1)),
+  ...seq(get(G3), get(I3), add32, load(), set(GV3)),
+  ...seq(rowAt(IN, 0), load(), set(PREV), rowAt(IN, 4), load(), set(CUR)),
+  ...seq(get(IN), i32(8), add32, set(P3), get(OUT), set(Q3), get(CO), set(C3), i32(0), set(J3)),
   ...seq(block, loop), // for (j = 0; j < k; j++)
   ...seq(get(J3), get(K), geU32, brIf(1)),
-  ...seq(get(P3), loadI32(0), set(XA), get(P3), loadI32(4), set(XB)),
-  ...seq(get(P3), loadI32(8), set(XD), get(Q3), loadI32(0), set(XO)),
-  ...seq(get(C3), splat32(0), set(LV), get(C3), splat32(4), set(DV)),
-  ...seq(get(C3), splat32(8), set(UV), get(C3), splat32(12), set(BV)),
-  ...seq(get(I0), set(I3)),
-  ...seq(block, loop), // for (i = I0; i < IE; i += 4)
-  ...seq(get(I3), get(IE), geU32, brIf(1)),
-  ...seq(get(XO), get(I3), add32),
-  ...seq(term(XA, LV), term(XB, DV), fadd, term(XD, UV), fadd, term(G3, BV), fadd, store()),
-  ...seq(get(I3), i32(16), add32, set(I3)),
-  ...seq(br(0), end, end),
+  ...seq(get(P3), loadI32(0), get(I3), add32, load(), set(NEXT)),
+  ...seq(get(Q3), loadI32(0), get(I3), add32),
+  ...seq(get(PREV), get(C3), splat32(0), fmul, get(CUR), get(C3), splat32(4), fmul, fadd),
+  ...seq(get(NEXT), get(C3), splat32(8), fmul, fadd, get(GV3), get(C3), splat32(12), fmul, fadd),
+  ...store(),
+  ...seq(get(CUR), set(PREV), get(NEXT), set(CUR)),
   ...seq(get(P3), i32(4), add32, set(P3), get(Q3), i32(4), add32, set(Q3)),
   ...seq(get(C3), i32(16), add32, set(C3), get(J3), i32(1), add32, set(J3)),
   ...seq(br(0), end, end),
-  ...seq(get(IE), set(I0)),
+  ...seq(get(I3), i32(16), add32, set(I3)),
   ...seq(br(0), end, end),
   ...end,
 ];
