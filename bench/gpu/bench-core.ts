@@ -158,7 +158,9 @@ async function timeOptimizer(
     const ms = await timeSteps(() => optimizer.applyGradients(grads), n, reps);
     const want = simulateScalar(expected.dynamics, expected.pivot, 0.5, 0.001, stepsRun);
     const at = [0, 1, Math.floor(n / 3), Math.floor(n / 2) + 1, n - 2, n - 1];
-    const picked = tf.gather(w, tf.tensor1d(at, 'int32'));
+    // Slices, not tf.gather: tfjs-webgpu 4.22's gather returns 0 for indices beyond 2^24 (it
+    // handles them as float32), which this check found at N = 1e8.
+    const picked = tf.tidy(() => tf.concat(at.map((i) => tf.slice(w, [i], [1]))));
     const got = (await picked.data()) as Float32Array;
     picked.dispose();
     const err = Math.max(...Array.from(got, (x) => Math.abs(x - want))) / Math.abs(want);
