@@ -81,7 +81,9 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function ensureChromium() {
   if (existsSync(chromiumPath)) return;
   if (process.env.CHROMIUM_PATH) {
-    console.error(`CHROMIUM_PATH=${chromiumPath} does not exist. Point it at a Chromium or Chrome binary.`);
+    console.error(
+      `CHROMIUM_PATH=${chromiumPath} does not exist. Point it at a Chromium or Chrome binary.`,
+    );
     process.exit(1);
   }
   missing(

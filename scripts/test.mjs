@@ -18,7 +18,10 @@ mkdirSync(results, { recursive: true });
 const readers = {
   vitest(file) {
     const r = JSON.parse(readFileSync(file, 'utf8'));
-    return { passed: r.numPassedTests, failed: r.numFailedTests + r.numPendingTests + r.numTodoTests };
+    return {
+      passed: r.numPassedTests,
+      failed: r.numFailedTests + r.numPendingTests + r.numTodoTests,
+    };
   },
   playwright(file) {
     const s = JSON.parse(readFileSync(file, 'utf8')).stats;
@@ -36,7 +39,14 @@ const stages = [
   { name: 'build', cmd: ['npm', 'run', 'build'] },
   {
     name: 'unit tests (vitest: cpu + wasm)',
-    cmd: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${results}/vitest.json`],
+    cmd: [
+      'npx',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${results}/vitest.json`,
+    ],
     report: ['vitest', `${results}/vitest.json`],
   },
   {
