@@ -4,7 +4,7 @@ import { defineConfig } from '@playwright/test';
 import { launchOptions as browserTestLaunchOptions } from './test/browser/harness.js';
 import { chromiumArgs, chromiumPath } from './test/site/pages.js';
 
-const port = Number(process.env.SITE_PORT ?? 3311);
+const port = Number(process.env.SITE_PORT ?? 3911);
 const basePath = (() => {
   const raw = process.env.BASE_URL ?? '/';
   const lead = raw.startsWith('/') ? raw : `/${raw}`;
@@ -60,9 +60,9 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `node_modules/.bin/docusaurus serve --dir build/site --host 127.0.0.1 --port ${port} --no-open`,
+    command: `node scripts/site-serve.mjs --host 127.0.0.1 --port ${port}`,
     url: `http://127.0.0.1:${port}${basePath}`,
-    reuseExistingServer: !process.env.CI,
+    reuseExistingServer: false, // never test someone else's server (or another build) by mistake
     timeout: 60_000,
     stdout: 'ignore',
   },
