@@ -1,5 +1,6 @@
 // Float64 references for the fused-kernel tests, shared by test/kernels.test.ts (Node: cpu, wasm)
 // and test/browser/webgl-kernels (headless Chromium: webgl). No tfjs here, so both can bundle it.
+import { type LinearDynamics, pivotIndex } from '../src/dynamics/linear-dynamics.js';
 import type { MultiscaleStepConstants } from '../src/optimizers/multiscale-step.js';
 
 /** float32 machine epsilon. */
@@ -88,3 +89,56 @@ export function sampleMultiscale(k: number, seed: number): { alpha: number[]; ga
 
 /** The shapes every agreement test runs (odd sizes exercise the SIMD tail). */
 export const SHAPES: number[][] = [[1], [7], [3, 5], [2, 3, 4], [1027], [64, 33]];
+
+/** A tridiagonal system whose weight is 2× its middle coordinate (pivot ≠ 0, c_p ≠ 1). */
+export const scaledMiddle: LinearDynamics = {
+  transition: [
+    [0.9, 0.05, 0],
+    [0.02, 0.99, 0.01],
+    [0, 0.1, 0.5],
+  ],
+  input: [-0.1, -0.02, 0.3],
+  readout: [0, 2, 0],
+};
+
+/** The coupled step in float64 with the dense T, in the original coordinates. */
+export function coupledReference(
+  d: LinearDynamics,
+  w: Float32Array,
+  g: Float32Array,
+  s: Float32Array,
+): { w: Float64Array; s: Float64Array; scaleW: Float64Array; scaleS: Float64Array } {
+  const k = d.readout.length;
+  const p = pivotIndex(d.readout);
+  const cp = d.readout[p] as number;
+  const n = w.length;
+  const out = {
+    w: new Float64Array(n),
+    s: new Float64Array((k - 1) * n),
+    scaleW: new Float64Array(n),
+    scaleS: new Float64Array((k - 1) * n),
+  };
+  const row = (i: number) => (i < p ? i : i - 1);
+  for (let e = 0; e < n; e++) {
+    const x = Array.from({ length: k }, (_, i) =>
+      i === p ? (w[e] as number) / cp : (s[row(i) * n + e] as number),
+    );
+    for (let i = 0; i < k; i++) {
+      const Ti = d.transition[i] as number[];
+      let acc = (d.input[i] as number) * (g[e] as number);
+      let scale = Math.abs(acc);
+      for (let j = 0; j < k; j++) {
+        acc += (Ti[j] as number) * (x[j] as number);
+        scale += Math.abs((Ti[j] as number) * (x[j] as number));
+      }
+      if (i === p) {
+        out.w[e] = cp * acc;
+        out.scaleW[e] = Math.abs(cp) * scale;
+      } else {
+        out.s[row(i) * n + e] = acc;
+        out.scaleS[row(i) * n + e] = scale;
+      }
+    }
+  }
+  return out;
+}

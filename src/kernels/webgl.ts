@@ -4,6 +4,11 @@ import {
   type MultiscaleStepAttrs,
   registerMultiscaleStepKernel,
 } from './multiscale-step-kernel.js';
+import {
+  registerTridiagonalStepKernel,
+  type TridiagonalStepArgs,
+  type TridiagonalStepAttrs,
+} from './tridiagonal-step-kernel.js';
 
 /** The parts of `@tensorflow/tfjs-backend-webgl`'s `GPGPUProgram` used here (one output each). */
 interface Program {
@@ -183,7 +188,106 @@ export function multiscaleStepWebGL({
   return outputs;
 }
 
-/** Registers `multiscaleStepWebGL` for the `webgl` backend. */
+/**
+ * Packed programs for the tridiagonal step of a rank-2/3 weight: the weight (coordinate p) and
+ * the slot rows. A slot row j samples its neighbours x_{j±1}, each either w (coordinate p) or a
+ * slot row, so every row is read from the same texel position.
+ */
+function tridiagonalPrograms(shape: number[], r: number, a: TridiagonalStepAttrs): Program[] {
+  const rank = shape.length;
+  const k = r + 1;
+  const p = a.pivot;
+  const at = COORDS.slice(0, rank)
+    .map((x) => `c.${x}`)
+    .join(', ');
+  const sample = (m: number) =>
+    m === p ? 'getWAtOutCoords()' : `getS(${m < p ? m : m - 1}, ${at})`;
+  const terms = [`${lit(a.diag[p] as number)} * getWAtOutCoords()`];
+  if (p > 0) terms.push(`${lit(a.lower[p] as number)} * ${sample(p - 1)}`);
+  if (p < k - 1) terms.push(`${lit(a.upper[p] as number)} * ${sample(p + 1)}`);
+  terms.push(`${lit(a.input[p] as number)} * getGAtOutCoords()`);
+  const weight: Program = {
+    variableNames: ['W', 'G', 'S'],
+    outputShape: shape,
+    packedInputs: true,
+    packedOutput: true,
+    userCode: `void main() {
+      ${rank === 2 ? 'ivec2' : 'ivec3'} c = getOutputCoords();
+      setOutput(${terms.join(' + ')});
+    }`,
+  };
+  const inner = COORDS.slice(1, rank + 1)
+    .map((x) => `c.${x}`)
+    .join(', ');
+  // Coordinate j of slot row `row`; x(m) samples coordinate m (clamped; its coefficient is 0).
+  const coords = Array.from({ length: k }, (_, j) => j).filter((j) => j !== p);
+  const byRow = (values: number[]) => perRow(coords.map((j) => values[j] as number));
+  const slot: Program = {
+    variableNames: ['W', 'G', 'S'],
+    outputShape: [r, ...shape],
+    packedInputs: true,
+    packedOutput: true,
+    userCode: `
+    vec4 x(int m, ${rank === 2 ? 'ivec3' : 'ivec4'} c) {
+      m = clamp(m, 0, ${k - 1});
+      if (m == ${p}) return getW(${inner});
+      return getS(m < ${p} ? m : m - 1, ${inner});
+    }
+    void main() {
+      ${rank === 2 ? 'ivec3' : 'ivec4'} c = getOutputCoords();
+      int j = c.x;
+      int coord = j < ${p} ? j : j + 1;
+      float l = ${byRow(a.lower)};
+      float d = ${byRow(a.diag)};
+      float u = ${byRow(a.upper)};
+      float b = ${byRow(a.input)};
+      setOutput(l * x(coord - 1, c) + d * getSAtOutCoords() + u * x(coord + 1, c)
+        + b * getG(${inner}));
+    }`,
+  };
+  return [weight, slot];
+}
+
+/**
+ * The `TridiagonalStep` kernel of the `webgl` backend: two packed passes (weight, slot rows).
+ * Weights of other ranks are viewed as rank 2 (`[size / last, last]`) first.
+ */
+export function tridiagonalStepWebGL({
+  inputs,
+  attrs,
+  backend,
+}: TridiagonalStepArgs): tf.TensorInfo[] {
+  const be = backend as WebGLBackendLike;
+  const shape = inputs.value.shape;
+  const r = attrs.diag.length - 1;
+  const size = shape.reduce((x, y) => x * y, 1);
+  const last = shape.length === 0 ? 1 : (shape[shape.length - 1] as number);
+  const view = shape.length === 2 || shape.length === 3 ? shape : [size / last, last];
+  const temps: tf.TensorInfo[] = [];
+  const as = (x: tf.TensorInfo, to: number[]) => {
+    if (tf.util.arraysEqual(x.shape, to)) return x;
+    const out = call('Reshape', be, { x }, { shape: to });
+    temps.push(out);
+    return out;
+  };
+  const w = as(inputs.value, view);
+  const g = as(inputs.gradient, view);
+  const s = as(inputs.slot, [r, ...view]);
+  const [weight, slot] = tridiagonalPrograms(view, r, attrs) as [Program, Program];
+  const nextW = be.runWebGLProgram(weight, [w, g, s], 'float32');
+  const nextS = be.runWebGLProgram(slot, [w, g, s], 'float32');
+  const outputs = [nextW, nextS];
+  if (view !== shape) {
+    temps.push(nextW, nextS);
+    outputs[0] = call('Reshape', be, { x: nextW }, { shape });
+    outputs[1] = call('Reshape', be, { x: nextS }, { shape: inputs.slot.shape });
+  }
+  for (const t of temps) be.disposeIntermediateTensorInfo(t);
+  return outputs;
+}
+
+/** Registers the `webgl` kernels (`MultiscaleStep`, `TridiagonalStep`). */
 export function registerWebGLKernels(): void {
   registerMultiscaleStepKernel('webgl', multiscaleStepWebGL);
+  registerTridiagonalStepKernel('webgl', tridiagonalStepWebGL);
 }

@@ -1,18 +1,33 @@
 // Runs in headless Chromium (software WebGL2): the fused webgl MultiscaleStep kernel against the
 // generic tfjs-ops path and a float64 reference. Assertions live in webgl-kernels.spec.ts.
 import * as tf from '@tensorflow/tfjs';
-import { bennaFusi, multiscale } from '../../src/index.js';
+import {
+  bennaFusi,
+  bennaFusiDynamics,
+  type LinearDynamics,
+  momentumDynamics,
+  multiscale,
+  pivotIndex,
+} from '../../src/index.js';
 import {
   hasMultiscaleStepKernel,
   MULTISCALE_STEP,
   runMultiscaleStepKernel,
 } from '../../src/kernels/multiscale-step-kernel.js';
+import {
+  hasTridiagonalStepKernel,
+  runTridiagonalStepKernel,
+  tridiagonalStepOps,
+} from '../../src/kernels/tridiagonal-step-kernel.js';
+import { tridiagonalBands } from '../../src/optimizers/linear-dynamics-optimizer.js';
 import { multiscaleStepOps, stepTensors } from '../../src/optimizers/multiscale-step.js';
 import {
+  coupledReference,
   multiscaleReference,
   roundingRatio,
   SHAPES,
   sampleMultiscale,
+  scaledMiddle,
   uniforms,
 } from '../kernels-reference.js';
 
@@ -134,4 +149,47 @@ function coupledVsDiagonal(): { maxDiff: number; scale: number } {
   return { maxDiff, scale };
 }
 
-Object.assign(globalThis, { suite: { setup, agreement, optimizerSteps, coupledVsDiagonal } });
+const coupledCases: Record<string, LinearDynamics> = {
+  momentum: momentumDynamics({ learningRate: 0.1, momentum: 0.9 }),
+  scaledMiddle,
+  bennaFusi5: bennaFusiDynamics({ learningRate: 0.5, variables: 5 }),
+  bennaFusi8: bennaFusiDynamics({ learningRate: 0.5, variables: 8 }),
+};
+
+/** TridiagonalStep kernel and ops fallback against the dense float64 step (worst ratios). */
+function tridiagonalAgreement(name: string): Record<string, number> {
+  const d = coupledCases[name] as LinearDynamics;
+  const k = d.readout.length;
+  const bands = tridiagonalBands(d, pivotIndex(d.readout));
+  if (bands === null) throw new Error(`${name} is not tridiagonal`);
+  if (!hasTridiagonalStepKernel('webgl')) throw new Error('no TridiagonalStep kernel on webgl');
+  const worst: Record<string, number> = { kernelW: 0, kernelS: 0, opsW: 0, opsS: 0 };
+  SHAPES.forEach((shape, si) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const wv = uniforms(400 * k + si, n);
+    const gv = uniforms(500 * k + si, n);
+    const sv = uniforms(600 * k + si, (k - 1) * n);
+    const ref = coupledReference(d, wv, gv, sv);
+    tf.tidy(() => {
+      const w = tf.add(tf.tensor(wv, shape), 0);
+      const g = tf.add(tf.tensor(gv, shape), 0);
+      const s = tf.add(tf.tensor(sv, [k - 1, ...shape]), 0);
+      for (const [label, out] of [
+        ['kernel', runTridiagonalStepKernel(w, g, s, bands)],
+        ['ops', tridiagonalStepOps(w, g, s, bands)],
+      ] as const) {
+        if (!tf.util.arraysEqual(out.value.shape, shape)) throw new Error(`${label}: bad shape`);
+        if (!tf.util.arraysEqual(out.slot.shape, s.shape)) throw new Error(`${label}: bad slot`);
+        const rw = roundingRatio(out.value.dataSync(), ref.w, ref.scaleW, 4);
+        const rs = roundingRatio(out.slot.dataSync(), ref.s, ref.scaleS, 4);
+        worst[`${label}W`] = Math.max(worst[`${label}W`] as number, rw);
+        worst[`${label}S`] = Math.max(worst[`${label}S`] as number, rs);
+      }
+    });
+  });
+  return worst;
+}
+
+Object.assign(globalThis, {
+  suite: { setup, agreement, optimizerSteps, coupledVsDiagonal, tridiagonalAgreement },
+});

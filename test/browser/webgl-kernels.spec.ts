@@ -37,7 +37,23 @@ test.describe('fused MultiscaleStep kernel on webgl', () => {
     expect(r.maxDiff).toBeLessThanOrEqual(100 * 8 * EPS32 * r.scale);
   });
 
-  test('coupled Benna–Fusi (tridiagonal ops) = diagonal form', async ({ suitePage }) => {
+  for (const name of ['momentum', 'scaledMiddle', 'bennaFusi5', 'bennaFusi8']) {
+    test(`TridiagonalStep, ${name}: kernel = ops = dense float64 reference`, async ({
+      suitePage,
+    }) => {
+      await runInPage(suitePage, 'setup');
+      const worst = await runInPage<Record<string, number>>(
+        suitePage,
+        'tridiagonalAgreement',
+        name,
+      );
+      for (const [output, ratio] of Object.entries(worst)) {
+        expect(ratio, `${output}: worst error / rounding bound`).toBeLessThanOrEqual(1);
+      }
+    });
+  }
+
+  test('coupled Benna–Fusi (TridiagonalStep kernel) = diagonal form', async ({ suitePage }) => {
     await runInPage(suitePage, 'setup');
     const r = await runInPage<{ maxDiff: number; scale: number }>(suitePage, 'coupledVsDiagonal');
     expect(r.maxDiff).toBeLessThanOrEqual(1e-4 * r.scale);
