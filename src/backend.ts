@@ -66,7 +66,9 @@ export async function provideNodeWebGPU(): Promise<string | null> {
 async function findAdapter(): Promise<string | null> {
   const gpu = (globalThis as { navigator?: { gpu?: GPUWithAdapter } }).navigator?.gpu;
   if (!gpu) return null;
-  const adapter = (await gpu.requestAdapter({ powerPreference: 'high-performance' })) as
+  const adapter = (await gpu
+    .requestAdapter({ powerPreference: 'high-performance' })
+    .catch(() => null)) as
     | (GPUAdapter & { info?: { vendor?: string; architecture?: string; description?: string } })
     | null;
   if (adapter === null) return null;
