@@ -6,6 +6,13 @@
  * @packageDocumentation
  */
 
+export {
+  type BackendChoice,
+  type BackendName,
+  type BestBackendOptions,
+  provideNodeWebGPU,
+  useBestBackend,
+} from './backend.js';
 export { type BennaFusiOptions, bennaFusiDynamics } from './dynamics/benna-fusi.js';
 export { type Diagonalization, diagonalize } from './dynamics/diagonalize.js';
 export { type FastWeightOptions, fastWeightDynamics } from './dynamics/fast-weights.js';
@@ -37,6 +44,7 @@ export {
   type TridiagonalStepArgs,
   type TridiagonalStepAttrs,
 } from './kernels/tridiagonal-step-kernel.js';
+export { registerWebGPUKernels } from './kernels/webgpu/index.js';
 export {
   type BayesianMultiscaleConfig,
   BayesianMultiscaleOptimizer,
