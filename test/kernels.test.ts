@@ -19,6 +19,7 @@ import {
   TRIDIAGONAL_STEP,
   tridiagonalStepOps,
 } from '../src/kernels/tridiagonal-step-kernel.js';
+import { instantiateStepFunctions } from '../src/kernels/wasm-simd.js';
 import { tridiagonalBands } from '../src/optimizers/linear-dynamics-optimizer.js';
 import {
   type MultiscaleStepConstants,
@@ -34,6 +35,7 @@ import {
   SHAPES,
   sampleMultiscale,
   scaledMiddle,
+  uniforms,
 } from './kernels-reference.js';
 
 /** Step constants of a k-timescale multiscale optimizer with seeded, varied α and γ. */
@@ -231,3 +233,35 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
     });
   });
 }
+
+describe('the SIMD WebAssembly module', () => {
+  for (const shared of [false, true]) {
+    it(`instantiates against a ${shared ? 'shared (threaded tfjs)' : 'plain'} memory and steps`, () => {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared });
+      const fns = instantiateStepFunctions(memory);
+      expect(fns).not.toBeNull();
+      const f = new Float32Array(memory.buffer);
+      const c = constantsFor(3, 7);
+      const n = 8;
+      const w = uniforms(1, n);
+      const g = uniforms(2, n);
+      const s = uniforms(3, 2 * n);
+      // Byte layout: w @0, g @64, s @128, outW @256, outS @320, constants @448.
+      f.set(w, 0);
+      f.set(g, 16);
+      f.set(s, 32);
+      f.set(
+        [
+          c.pivotDecay,
+          c.totalRate,
+          ...c.decays.flatMap((d, j) => [d, c.rates[j] as number, c.cross[j] as number]),
+        ],
+        112,
+      );
+      fns?.step(0, 64, 128, 256, 320, n, n, 448, 2);
+      const ref = reference(w, g, s, c);
+      expectRounding('w', f.subarray(64, 64 + n), ref.w, ref.scaleW, 5);
+      expectRounding('slot', f.subarray(80, 80 + 2 * n), ref.s, ref.scaleS, 5);
+    });
+  }
+});

@@ -146,15 +146,17 @@ const tridiagonalBody: number[] = [
 ];
 
 /**
- * The module's bytes. Its one import is `env.memory` (a non-shared memory); its exports are
+ * The module's bytes. Its one import is `env.memory` (shared or not, as asked); its exports are
  * `step` (the multiscale step) and `tridiagonal` (a tridiagonal linear step, see above).
  */
-export function multiscaleStepWasmBytes(): Uint8Array<ArrayBuffer> {
+export function multiscaleStepWasmBytes(shared = false): Uint8Array<ArrayBuffer> {
+  // Memory limits: min 1 page; a shared memory (threaded tfjs build) must declare a maximum.
+  const limits = shared ? [0x03, 0x01, ...uleb(65536)] : [0x00, 0x01];
   const type = (params: number) => [0x60, params, ...Array<number>(params).fill(I32), 0];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [2, ...type(9), ...type(6)]),
-    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]),
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]),
     ...section(3, [2, 0, 1]),
     ...section(7, [2, ...name('step'), 0x00, 0, ...name('tridiagonal'), 0x00, 1]),
     ...section(10, [
@@ -199,7 +201,9 @@ export interface StepFunctions {
 /** Instantiates the module against `memory`, or returns null where SIMD or the import fails. */
 export function instantiateStepFunctions(memory: WebAssembly.Memory): StepFunctions | null {
   try {
-    const bytes = multiscaleStepWasmBytes();
+    const shared =
+      typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const bytes = multiscaleStepWasmBytes(shared);
     if (!WebAssembly.validate(bytes)) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     return instance.exports as unknown as StepFunctions;

@@ -53,7 +53,7 @@ function size(shape: number[]): number {
  * The `MultiscaleStep` kernel of the `wasm` backend: one pass over the backend's own heap by a
  * small SIMD WebAssembly function (`wasm-simd.ts`), reading w, g and the slot rows once and
  * writing the new weight and rows once; tfjs's ops would take about seven passes. Where the engine
- * has no SIMD, or the heap is shared (threaded build), the same pass runs as a JS loop.
+ * has no WebAssembly SIMD, the same pass runs as a JS loop.
  */
 export function multiscaleStepWasm({
   inputs,
