@@ -23,6 +23,13 @@ const options: BenchOptions = quick
       fitSamples: 2048,
       fitEpochs: 3,
     };
+// Overrides for trial runs: --sizes=1e4,1e6 --reps=3 --fit-samples=256.
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+if (arg('sizes')) options.sizes = (arg('sizes') as string).split(',').map(Number);
+if (arg('reps')) options.reps = Number(arg('reps'));
+if (arg('fit-samples')) options.fitSamples = Number(arg('fit-samples'));
+const trial = quick || arg('sizes') !== undefined || arg('reps') !== undefined;
+
 /** The cpu backend's matMul is ~30× slower than wasm's: a smaller data set keeps its epochs short. */
 const fitSamplesFor = (backend: string) =>
   backend === 'cpu' ? Math.min(options.fitSamples, 512) : options.fitSamples;
@@ -71,9 +78,9 @@ const meta: Meta = {
   node: process.version,
   tfjs: tf.version.tfjs,
   chromium: chromiumVersion,
-  options: `${quick ? 'quick; ' : ''}N ∈ {${options.sizes.join(', ')}}, k ∈ {${options.ks.join(', ')}}, ${options.reps} interleaved repetitions of ≥${options.batchMs} ms batches`,
+  options: `${trial ? 'trial; ' : ''}N ∈ {${options.sizes.join(', ')}}, k ∈ {${options.ks.join(', ')}}, ${options.reps} interleaved repetitions of ≥${options.batchMs} ms batches`,
 };
-const dir = quick ? 'build/bench' : 'bench';
+const dir = trial ? 'build/bench' : 'bench';
 mkdirSync(dir, { recursive: true });
 writeFileSync(`${dir}/results.json`, `${JSON.stringify({ meta, results }, null, 2)}\n`);
 writeFileSync(`${dir}/RESULTS.md`, renderResults(meta, results));
