@@ -66,15 +66,6 @@ export interface BayesianMultiscaleConfig {
   innovation?: Innovation;
 }
 
-/** Constant tensors of the step, made once and kept. */
-interface StepTensors {
-  gammaSquared: tf.Tensor2D;
-  processNoise: tf.Tensor2D;
-  decays: tf.Tensor2D | null;
-  cross: tf.Tensor2D | null;
-  others: tf.Tensor1D | null;
-}
-
 /** What the first pass of a `'shared'` step hands to the per-weight updates. */
 interface SharedStep {
   denominator: tf.Scalar;
@@ -158,7 +149,6 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
   /** Index of the subweight stored in the weight itself (the slowest). */
   readonly pivot: number;
   private curvature: CurvatureEstimate | CurvatureFunction;
-  private tensors: StepTensors | null = null;
   private shared: SharedStep | null = null;
 
   constructor(config: BayesianMultiscaleConfig) {
@@ -267,9 +257,10 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
           if (value === undefined) {
             throw new Error(`${this.getClassName()}: no variable named "${name}" is registered.`);
           }
-          const rows = this.rowsOf(this.claimSlot(name, value), value.size);
-          const variance = tf.sum(this.varianceRows(rows, value.size), 0);
-          const g = tf.reshape(tf.div(gradient, this.observationNoise), [value.size]);
+          const variance = this.totalVariance(
+            this.splitSlot(this.claimSlot(name, value)).variances,
+          );
+          const g = tf.div(gradient, this.observationNoise);
           if (typeof this.curvature === 'function') {
             const h = this.userCurvature(name, value, gradient);
             curvature.set(name, tf.keep(h));
@@ -331,59 +322,30 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
       const bad = Array.from(full.dataSync()).find((x) => !(x >= 0 && Number.isFinite(x)));
       fail(where, `curvature("${name}")`, bad ?? sum, 'a curvature must be finite and ≥ 0');
     }
-    return tf.reshape(tf.div(full, this.observationNoise), [value.size]);
+    return tf.div(full, this.observationNoise);
   }
 
-  private rowsOf(slot: tf.Tensor, n: number): tf.Tensor2D {
-    return tf.reshape(slot, [this.slotRows, n]);
-  }
-
-  private varianceRows(rows: tf.Tensor2D, n: number): tf.Tensor2D {
+  /**
+   * The slot as rows of the weight's shape: k−1 means (non-pivot subweights) and k variances. Row by
+   * row, every op below is a plain elementwise op on contiguous data; reductions over the first
+   * axis, gathers and column broadcasts are slow on the cpu and wasm backends.
+   */
+  private splitSlot(slot: tf.Tensor): { means: tf.Tensor[]; variances: tf.Tensor[] } {
     const k = this.gamma.length;
-    return tf.slice(rows, [k - 1, 0], [k, n]);
+    const rows = tf.unstack(slot);
+    return { means: rows.slice(0, k - 1), variances: rows.slice(k - 1) };
   }
 
-  private stepTensors(): StepTensors {
-    if (this.tensors) return this.tensors;
-    const k = this.gamma.length;
-    const others = this.gamma.map((_, i) => i).filter((i) => i !== this.pivot);
-    const gp = this.gamma[this.pivot] as number;
-    // update() runs inside tf.tidy: keep() makes them live until dispose().
-    const tensors: StepTensors = {
-      gammaSquared: tf.tensor2d(
-        this.gamma.map((g) => g * g),
-        [k, 1],
-      ),
-      processNoise: tf.tensor2d([...this.processNoise], [k, 1]),
-      decays: null,
-      cross: null,
-      others: null,
-    };
-    if (k > 1) {
-      tensors.decays = tf.tensor2d(
-        others.map((i) => this.gamma[i] as number),
-        [k - 1, 1],
-      );
-      tensors.cross = tf.tensor2d(
-        others.map((i) => (this.gamma[i] as number) - gp),
-        [1, k - 1],
-      );
-      tensors.others = tf.tensor1d(others, 'int32');
-    }
-    for (const x of Object.values(tensors)) if (x) tf.keep(x);
-    this.tensors = tensors;
-    return this.tensors;
+  private totalVariance(variances: tf.Tensor[]): tf.Tensor {
+    return variances.slice(1).reduce((acc, v) => tf.add(acc, v), variances[0] as tf.Tensor);
   }
 
   protected update(value: tf.Tensor, gradient: tf.Tensor, slot: tf.Tensor | null): SlotUpdate {
-    const t = this.stepTensors();
-    const k = this.gamma.length;
     const n = value.size;
     const name = (value as tf.Variable).name;
-    const rows = this.rowsOf(slot as tf.Tensor, n);
-    const variances = this.varianceRows(rows, n);
-    const total = tf.sum(variances, 0);
-    const g = tf.reshape(tf.div(gradient, this.observationNoise), [n]);
+    const { means, variances } = this.splitSlot(slot as tf.Tensor);
+    const total = this.totalVariance(variances);
+    const g = tf.div(gradient, this.observationNoise);
     let h: tf.Tensor;
     let d: tf.Tensor;
     if (this.shared) {
@@ -403,7 +365,7 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
                 rowsOfGroups,
                 n / rowsOfGroups,
               ]),
-              [n],
+              value.shape,
             );
       if (this.curvature === 'fisher') {
         // ĥ(1 + S) = ĝ², S = Σ ĥV  ⇒  1 + S = (1 + √(1 + 4A)) / 2 with A = Σ ĝ²V, ĥ = ĝ²/D
@@ -420,30 +382,24 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
       }
     }
     const step = tf.div(g, d);
-    // Posterior: v ← v − v²ĥ/D = v (D − ĥv)/D, which stays positive since D ≥ 1 + ĥv.
-    const posterior = tf.div(tf.mul(variances, tf.sub(d, tf.mul(h, variances))), d);
-    const nextVariances = tf.add(tf.mul(t.gammaSquared, posterior), t.processNoise);
-    const updated = tf.sub(value, tf.reshape(tf.mul(total, step), value.shape));
+    // Posterior, then prior step. v ← v − v²ĥ/D = v (D − ĥv)/D stays positive since D ≥ 1 + ĥv.
+    const nextVariances = variances.map((v, i) => {
+      const posterior = tf.div(tf.mul(v, tf.sub(d, tf.mul(h, v))), d);
+      const gi = this.gamma[i] as number;
+      return tf.add(tf.mul(posterior, gi * gi), this.processNoise[i] as number);
+    });
+    const others = this.gamma.map((_, i) => i).filter((i) => i !== this.pivot);
     const gp = this.gamma[this.pivot] as number;
-    const varianceShape = [k, ...value.shape];
-    if (k === 1) {
-      return {
-        value: tf.mul(updated, gp),
-        slot: tf.reshape(nextVariances, varianceShape),
-      };
-    }
-    const means = tf.slice(rows, [0, 0], [k - 1, n]);
-    const meanVariances = tf.gather(variances, t.others as tf.Tensor1D);
-    const posteriorMeans = tf.sub(means, tf.mul(meanVariances, step));
-    const flowed = tf.reshape(tf.matMul(t.cross as tf.Tensor2D, posteriorMeans), value.shape);
-    const nextMeans = tf.mul(t.decays as tf.Tensor2D, posteriorMeans);
-    return {
-      value: tf.add(tf.mul(updated, gp), flowed),
-      slot: tf.concat(
-        [tf.reshape(nextMeans, [k - 1, ...value.shape]), tf.reshape(nextVariances, varianceShape)],
-        0,
-      ),
-    };
+    let next = tf.mul(tf.sub(value, tf.mul(total, step)), gp);
+    const nextMeans = means.map((m, r) => {
+      const i = others[r] as number;
+      const posterior = tf.sub(m, tf.mul(variances[i] as tf.Tensor, step));
+      // w = ω_p + Σ_r ω_r, and ω_p ← γ_p ω_p: w ← γ_p w + Σ_r (γ_r − γ_p) ω_r.
+      next = tf.add(next, tf.mul(posterior, (this.gamma[i] as number) - gp));
+      return tf.mul(posterior, this.gamma[i] as number);
+    });
+    // Every row has the weight's shape, so no result is a reshape (wasm keys buffers by shape).
+    return { value: next, slot: tf.stack([...nextMeans, ...nextVariances]) };
   }
 
   /** The k subweight means of a weight, in the order of `gamma`: shape `[k, ...shape]`. Caller owns it. */
@@ -465,19 +421,6 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
       const slot = this.getSlot(variable.name) ?? this.initialSlot(variable);
       return tf.stack(tf.unstack(slot).slice(k - 1));
     });
-  }
-
-  override dispose(): void {
-    if (this.tensors) {
-      const { gammaSquared, processNoise, decays, cross, others } = this.tensors;
-      tf.dispose([
-        gammaSquared,
-        processNoise,
-        ...[decays, cross, others].filter((x) => x !== null),
-      ]);
-    }
-    this.tensors = null;
-    super.dispose();
   }
 
   override getConfig(): tf.serialization.ConfigDict {
