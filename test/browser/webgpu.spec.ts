@@ -5,7 +5,6 @@ import { expect } from '@playwright/test';
 import { browserTest, runInPage } from './harness.js';
 
 const test = browserTest(new URL('./webgpu.entry.ts', import.meta.url));
-test.describe.configure({ mode: 'serial' });
 
 interface Comparison {
   diff: number;
