@@ -52,6 +52,7 @@ export {
   type CurvatureContext,
   type CurvatureEstimate,
   type CurvatureFunction,
+  gaussNewtonCurvature,
   type Innovation,
 } from './optimizers/bayesian-multiscale.js';
 export {

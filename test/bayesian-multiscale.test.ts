@@ -4,6 +4,7 @@ import {
   BayesianMultiscaleOptimizer,
   bayesianMultiscale,
   type CurvatureFunction,
+  gaussNewtonCurvature,
 } from '../src/index.js';
 import { BACKENDS, maxAbs, maxAbsDiff, normals, useBackend } from './helpers/backends.js';
 
@@ -235,6 +236,44 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
       expectClose(variances.dataSync(), v.flat(), 1e-4);
       tf.dispose([parts, variances, w]);
       opt.dispose();
+    });
+
+    it('gaussNewtonCurvature (g²/r² for one example) equals the exact curvature x²', () => {
+      const gamma = [0.7, 0.99];
+      const d = 3;
+      const data = driftData(6, 150, d, gamma, 0.5);
+      const config = { gamma, priorVariance: [0.5, 0.5], observationNoise: 0.25 };
+      const current = { x: [0] };
+      const exact = bayesianMultiscale({
+        ...config,
+        curvature: ({ value }) => tf.reshape(tf.square(tf.tensor1d(current.x)), value.shape),
+      });
+      const w1 = tf.variable(tf.zeros([d]));
+      const expected = runLinear(exact, w1, data, current);
+      let r2 = 0;
+      const gn = bayesianMultiscale({ ...config, curvature: gaussNewtonCurvature(() => r2) });
+      const w2 = tf.variable(tf.zeros([d]));
+      const actual: Float32Array[] = [];
+      data.x.forEach((xt, t) => {
+        const x = tf.tensor1d(xt);
+        const { value, grads } = gn.computeGradients(
+          () =>
+            tf.mul(0.5, tf.square(tf.sub(data.y[t] as number, tf.sum(tf.mul(x, w2))))) as tf.Scalar,
+          [w2],
+        );
+        r2 = 2 * (value.dataSync()[0] as number);
+        gn.applyGradients(grads);
+        tf.dispose([x, value, grads]);
+        actual.push(w2.dataSync().slice() as Float32Array);
+      });
+      expectClose(
+        actual.flatMap((a) => Array.from(a)),
+        expected.flatMap((a) => Array.from(a)),
+        1e-4,
+      );
+      tf.dispose([w1, w2]);
+      exact.dispose();
+      gn.dispose();
     });
 
     it("'fisher' and 'empiricalFisher' follow their float64 formulas", () => {

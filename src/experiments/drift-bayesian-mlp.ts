@@ -4,6 +4,7 @@ import {
   bayesianMultiscale,
   type CurvatureEstimate,
   type CurvatureFunction,
+  gaussNewtonCurvature,
 } from '../optimizers/bayesian-multiscale.js';
 import { multiscale } from '../optimizers/factories.js';
 import { integerAtLeast, positive } from '../validate.js';
@@ -233,12 +234,7 @@ function learners(s: Sizes): Learner[] {
     },
     bayes('Bayesian multiscale (fisher)', () => 'fisher'),
     // For one example of ½(y − ŷ)², g = J·(ŷ − y), so the Gauss–Newton diagonal J² = g²/(y − ŷ)².
-    bayes(
-      'Bayesian multiscale (Gauss–Newton)',
-      (squared) =>
-        ({ gradient }) =>
-          tf.div(tf.square(gradient), Math.max(squared(), 1e-12)),
-    ),
+    bayes('Bayesian multiscale (Gauss–Newton)', gaussNewtonCurvature),
   ];
 }
 
