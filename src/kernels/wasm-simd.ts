@@ -149,7 +149,7 @@ const tridiagonalBody: number[] = [
  * The module's bytes. Its one import is `env.memory` (shared or not, as asked); its exports are
  * `step` (the multiscale step) and `tridiagonal` (a tridiagonal linear step, see above).
  */
-export function multiscaleStepWasmBytes(shared = false): Uint8Array<ArrayBuffer> {
+export function multiscaleStepWasmBytes(shared = false): Uint8Array {
   // Memory limits: min 1 page; a shared memory (threaded tfjs build) must declare a maximum.
   const limits = shared ? [0x03, 0x01, ...uleb(65536)] : [0x00, 0x01];
   const type = (params: number) => [0x60, params, ...Array<number>(params).fill(I32), 0];
@@ -203,7 +203,8 @@ export function instantiateStepFunctions(memory: WebAssembly.Memory): StepFuncti
   try {
     const shared =
       typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = multiscaleStepWasmBytes(shared);
+    // The ArrayBuffer itself (a fresh, exact-size one), typed the same in every TS version.
+    const bytes = multiscaleStepWasmBytes(shared).buffer as ArrayBuffer;
     if (!WebAssembly.validate(bytes)) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     return instance.exports as unknown as StepFunctions;
