@@ -124,15 +124,19 @@ function optimizerSteps(): { kernelCalls: number; leaked: number; maxDiff: numbe
 }
 
 /** The coupled Benna–Fusi chain (elementwise tridiagonal ops on webgl) against its diagonal form. */
-function coupledVsDiagonal(): { maxDiff: number; scale: number } {
+function coupledVsDiagonal(): { maxDiff: number; scale: number; leaked: number } {
+  let leaked = 0;
   const weights = (form: 'coupled' | 'diagonal') => {
     const opt = bennaFusi({ learningRate: 0.5, variables: 5, form });
-    const w = tf.variable(tf.tensor(uniforms(7, 64), [64]));
+    const w = tf.variable(tf.tensor(uniforms(7, 64), [8, 8]));
+    let after1 = 0;
     for (let i = 0; i < 100; i++) {
-      const g = tf.tensor(uniforms(2000 + i, 64), [64]);
+      const g = tf.tensor(uniforms(2000 + i, 64), [8, 8]);
       opt.applyGradients({ [w.name]: g });
       g.dispose();
+      if (i === 0) after1 = tf.memory().numTensors;
     }
+    leaked = Math.max(leaked, tf.memory().numTensors - after1);
     const out = Float32Array.from(w.dataSync());
     opt.dispose();
     w.dispose();
@@ -146,7 +150,7 @@ function coupledVsDiagonal(): { maxDiff: number; scale: number } {
     maxDiff = Math.max(maxDiff, Math.abs((a[i] as number) - (b[i] as number)));
     scale = Math.max(scale, Math.abs(b[i] as number));
   }
-  return { maxDiff, scale };
+  return { maxDiff, scale, leaked };
 }
 
 const coupledCases: Record<string, LinearDynamics> = {

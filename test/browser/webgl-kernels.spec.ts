@@ -55,7 +55,11 @@ test.describe('fused MultiscaleStep kernel on webgl', () => {
 
   test('coupled Benna–Fusi (TridiagonalStep kernel) = diagonal form', async ({ suitePage }) => {
     await runInPage(suitePage, 'setup');
-    const r = await runInPage<{ maxDiff: number; scale: number }>(suitePage, 'coupledVsDiagonal');
+    const r = await runInPage<{ maxDiff: number; scale: number; leaked: number }>(
+      suitePage,
+      'coupledVsDiagonal',
+    );
     expect(r.maxDiff).toBeLessThanOrEqual(1e-4 * r.scale);
+    expect(r.leaked).toBe(0);
   });
 });
