@@ -11,6 +11,7 @@ import {
   formatRow,
   runBench,
   runCoupledBench,
+  runUploadBench,
   tableHeader,
   targets,
   worstValueError,
@@ -51,6 +52,14 @@ const worst = await checkAgainstCpu({ sizes, ks, reps, checkSizes: [4096, 4099],
 log(`correctness: worst max|Δw|/max|w| against the cpu backend = ${worst.toExponential(2)}`);
 log('');
 const progress = (l: string) => console.error(l);
+if (process.argv.includes('--upload')) {
+  for (const n of sizes) {
+    const r = await runUploadBench(n, reps);
+    log(
+      `gradient uploaded from the CPU every step, N=${n}: tfjs momentum ${r.momentumMs.toFixed(3)} ms, fused k=4 ${r.fusedMs.toFixed(3)} ms`,
+    );
+  }
+}
 const rows = await runBench({ sizes, ks, reps, checkSizes: [], log: progress });
 const chains = arg('chains', '4');
 const coupled = await runCoupledBench({ sizes, ks, reps, checkSizes: [], log: progress }, chains);
