@@ -1,4 +1,4 @@
-// `node .gpu/bench.mjs [--sizes=1e6,1e7,1e8] [--ks=1,2,4,8] [--reps=5]`: the WebGPU benchmark in
+// `node .gpu/bench.mjs [--sizes=1e6,1e7,1e8] [--ks=1,2,4,8] [--chains=2,4,8] [--reps=9] [--upload]`: the WebGPU benchmark in
 // Node through Dawn (the npm package `webgpu`). Built into .gpu/ by `npm run bench:gpu`, which
 // prints how to run it on a lent GPU. See bench-core.ts for what it measures.
 import '@tensorflow/tfjs-backend-cpu';
@@ -24,7 +24,7 @@ function arg(name: string, fallback: string): number[] {
 
 const sizes = arg('sizes', '1e6,1e7,1e8');
 const ks = arg('ks', '1,2,4,8');
-const [reps = 5] = arg('reps', '5');
+const [reps = 9] = arg('reps', '9');
 const log = (line: string) => console.log(line);
 
 tf.enableProdMode();
@@ -61,7 +61,7 @@ if (process.argv.includes('--upload')) {
   }
 }
 const rows = await runBench({ sizes, ks, reps, checkSizes: [], log: progress });
-const chains = arg('chains', '4');
+const chains = arg('chains', '2,4,8');
 const coupled = await runCoupledBench({ sizes, ks, reps, checkSizes: [], log: progress }, chains);
 log('');
 log('Multiscale step (MultiscaleOptimizer.applyGradients), tfjs optimizers and the copy floor:');
