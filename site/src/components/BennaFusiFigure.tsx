@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { bennaFusiDynamics, diagonalize, multiscaleDynamics, simulate } from '@site/src/index';
-import { lineChart, seriesRows } from '@site/src/plots/index';
+import { lineChart, sampleIndices, seriesRows } from '@site/src/plots/index';
 import { useCallback, useMemo, useState } from 'react';
 import { Choice, fmt, Slider } from './figure/Controls';
 import { Figure } from './figure/Figure';
@@ -119,6 +119,28 @@ export default function BennaFusiFigure() {
     [run],
   );
 
+  // The numbers for tests, at log-spaced steps (the full 3000-step arrays would make every slider
+  // move re-serialize ~40k numbers).
+  const published = useMemo(() => {
+    const index = sampleIndices(STEPS, 150, true);
+    const at = (a: number[]) => index.map((i) => a[i] as number);
+    return {
+      m,
+      view,
+      snapshot,
+      learningRate: LEARNING_RATE,
+      lesson: LESSON,
+      steps: STEPS,
+      couplings: run.couplings,
+      alpha: run.alpha,
+      gamma: run.gamma,
+      index,
+      u: run.u.map(at),
+      omega: run.omega.map(at),
+      wCoupled: at(run.wCoupled),
+      wDiagonal: at(run.wDiagonal),
+    };
+  }, [run, m, view, snapshot]);
   const gap = Math.max(...run.wCoupled.map((v, i) => Math.abs(v - (run.wDiagonal[i] as number))));
   const slowest = 1 / (1 - (run.gamma[0] as number));
   const fastest = 1 / (1 - (run.gamma[run.gamma.length - 1] as number));
@@ -142,7 +164,7 @@ export default function BennaFusiFigure() {
       name="benna-fusi"
       description={`Benna–Fusi synapse with ${m} beakers after a ${LESSON}-step lesson: a log-time line chart of the ${view === 'coupled' ? 'beaker levels' : 'eigenmodes'} and the weight w, a bar chart of the levels at step ${snapshot}, and a chart of the eigenvalues.`}
       caption={caption}
-      data={{ m, learningRate: LEARNING_RATE, view, snapshot, ...run }}
+      data={published}
       controls={
         <>
           <Choice

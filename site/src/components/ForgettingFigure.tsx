@@ -8,7 +8,7 @@ import { fmt, Slider } from './figure/Controls';
 import { Figure } from './figure/Figure';
 import { PlotBox } from './figure/PlotBox';
 
-const MAX_STEPS = 2 ** 18;
+const MAX_STEPS = 2 ** 17;
 const LEARNING_RATE = 1;
 
 /** Steps enough to see the chain's exponential cut-off (its slowest timescale grows as 4^m). */
@@ -159,8 +159,11 @@ export default function ForgettingFigure() {
     <>
       With m = {m} beakers the memory trace falls like t^(−1/2) (local slope within 0.15 of −½) from
       t ≈ {fmt(a, 2)} to t ≈ {fmt(b, 2)}, a range of {fmt(b / a, 2)}× (
-      {fmt(Math.log(b / a) / Math.log(4), 2)} factors of 4), then falls exponentially. Each extra
-      beaker adds about one factor of 4.
+      {fmt(Math.log(b / a) / Math.log(4), 2)} factors of 4)
+      {b >= (run.t[run.t.length - 1] as number)
+        ? `, and on past the last step plotted (${fmt(run.steps, 3)}): this chain forgets exponentially only after that`
+        : ', then falls exponentially'}
+      . Each extra beaker adds about one factor of 4.
     </>
   ) : (
     <>
