@@ -36,7 +36,6 @@ if (why !== null) {
 }
 // Bundled in: evaluated only now that navigator.gpu exists, so it registers its backend.
 await import('@tensorflow/tfjs-backend-webgpu');
-// biome-ignore lint/correctness/useHookAtTopLevel: useBestBackend is not a React hook.
 const choice = await useBestBackend({ order: ['webgpu'] }).catch((e: unknown) => {
   console.log(`bench:gpu: no WebGPU adapter, nothing to measure (${String(e)})`);
   process.exit(2);

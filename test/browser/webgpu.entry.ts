@@ -234,7 +234,9 @@ Object.assign(globalThis, {
         const rows = Array.from({ length: k }, (_, j) => state.subarray(j * n, (j + 1) * n));
         const w = rows.splice(pivot, 1)[0] as Float64Array;
         const slot = new Float64Array((k - 1) * n);
-        rows.forEach((r, j) => slot.set(r, j * n));
+        rows.forEach((r, j) => {
+          slot.set(r, j * n);
+        });
         return { w, slot };
       };
       const start = split(x0);
