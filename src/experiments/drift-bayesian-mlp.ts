@@ -33,7 +33,7 @@ import { mean, std } from './stats.js';
  * multiscale η=0.1 0.283 ± 0.072 (0.915×); Bayesian fisher 0.285 ± 0.064 (0.927×); Bayesian
  * Gauss–Newton 0.264 ± 0.057 (0.861×). Every multiscale/Bayesian learner beat SGD on all 5 seeds;
  * Gauss–Newton beat fixed-gain multiscale on all 5, the drop-in Fisher tied with it (worse on 4 of
- * 5 by ≤ 4%, better on 1).
+ * 5 by ≤ 5%, better on 1).
  */
 export interface TeacherDriftOptions {
   /** Base seed. Default 1. */

@@ -332,7 +332,11 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
    */
   private splitSlot(slot: tf.Tensor): { means: tf.Tensor[]; variances: tf.Tensor[] } {
     const k = this.gamma.length;
-    const rows = tf.unstack(slot);
+    // One contiguous slice per row: wasm's Unpack kernel (tf.unstack) is ~20× slower than this.
+    const shape = slot.shape.slice(1);
+    const rows = Array.from({ length: this.slotRows }, (_, r) =>
+      tf.reshape(tf.slice(slot, [r, ...shape.map(() => 0)], [1, ...shape]), shape),
+    );
     return { means: rows.slice(0, k - 1), variances: rows.slice(k - 1) };
   }
 
