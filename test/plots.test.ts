@@ -87,7 +87,7 @@ describe('lineChart', () => {
 
   it('drops non-positive values on log axes instead of drawing -Infinity', () => {
     const options = lineChart(rows, { title: 't', xLabel: 'x', yLabel: 'y', logY: true });
-    const [line] = options.marks as Array<{ data: Array<{ y: number }> }>;
+    const [line] = options.marks as unknown as Array<{ data: Array<{ y: number }> }>;
     expect(line?.data.map((r) => r.y)).toEqual([1, 0.5, 0.25, 1, 0.1]);
     expect((options.y as { type: string }).type).toBe('log');
   });
