@@ -60,7 +60,7 @@ function orderOf(rows: readonly object[], field: string, given?: readonly string
  * Plot options for one or more curves y(x) with a legend, labelled axes and optional log scales.
  * Pure: pass the result to `renderToSvg` (Node) or `Plot.plot` (browser).
  * @example
- * lineChart(seriesRows({ w }), { title: 'Weight', xLabel: 'step t', yLabel: 'w' })
+ * lineChart(seriesRows({ w: [1, 0.5, 0.25] }), { title: 'Weight', xLabel: 'step t', yLabel: 'w' })
  */
 export function lineChart(rows: readonly object[], options: LineChartOptions): Plot.PlotOptions {
   const x = options.x ?? 'x';

@@ -16,6 +16,7 @@ export function nodeDocument(): Document {
  * Renders Plot options to SVG/figure markup in Node, e.g. for `tslab.display.html(...)` in a
  * notebook or to write an `.svg` file.
  * @example
+ * const rows = seriesRows({ w: [1, 0.5, 0.25] });
  * tslab.display.html(chartSvg(lineChart(rows, {title: 'w', xLabel: 'step', yLabel: 'w'})))
  */
 export function chartSvg(options: Plot.PlotOptions): string {

@@ -7,6 +7,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
  * a browser): an `<svg>`, or a `<figure>` around it when the chart has a title or legend. Every
  * `<svg>` gets its `xmlns`, so the markup also works as a standalone `.svg` file.
  * @example
+ * const rows = seriesRows({ w: [1, 0.5, 0.25] });
  * renderToSvg(lineChart(rows, {title: 'w', xLabel: 'step', yLabel: 'w'}), document)
  */
 export function renderToSvg(options: Plot.PlotOptions, document: Document): string {

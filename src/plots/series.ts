@@ -43,8 +43,8 @@ export function sampleIndices(n: number, maxPoints = Number.POSITIVE_INFINITY, l
 /**
  * Turns named arrays into long-format rows for the chart builders, one row per point.
  * @example
- * seriesRows({ w: trajectory.w, target }, { xOffset: 1 })
- * // [{x: 1, y: w[0], series: 'w'}, …, {x: 1, y: target[0], series: 'target'}, …]
+ * seriesRows({ w: [0.5, 0.25], target: [1, 1] }, { xOffset: 1 })
+ * // [{x: 1, y: 0.5, series: 'w'}, {x: 2, y: 0.25, series: 'w'}, {x: 1, y: 1, series: 'target'}, {x: 2, y: 1, series: 'target'}]
  */
 export function seriesRows(
   series: Readonly<Record<string, ArrayLike<number>>>,
