@@ -83,18 +83,34 @@ export default function BennaFusiFigure() {
 
   const renderBeakers = useCallback(
     (width: number) => {
-      const rows = parts.map((p, i) => ({
-        part: partName(view, i),
-        level: p[snapshot - 1] as number,
-      }));
+      // Beaker k drawn as wide as log2(C_k) + 1 (C_k = 2^(k−1)), so wider beakers look wider;
+      // eigenmodes have no width, so they are drawn alike.
+      let left = 0;
+      const rows = parts.map((p, i) => {
+        const w = view === 'coupled' ? i + 1 : 1;
+        const row = {
+          part: partName(view, i),
+          x1: left,
+          x2: left + w,
+          mid: left + w / 2,
+          level: p[snapshot - 1] as number,
+        };
+        left += w + 0.4;
+        return row;
+      });
       return Plot.plot({
         title: view === 'coupled' ? `Beakers at t = ${snapshot}` : `Eigenmodes at t = ${snapshot}`,
         width: Math.min(width, 420),
         height: 220,
         marginLeft: 60,
-        x: { label: null, domain: rows.map((r) => r.part) },
+        marginBottom: 24,
+        x: { axis: null, domain: [0, left - 0.4] },
         y: { label: 'level', grid: true },
-        marks: [Plot.barY(rows, { x: 'part', y: 'level', fill: 'steelblue' }), Plot.ruleY([0])],
+        marks: [
+          Plot.rectY(rows, { x1: 'x1', x2: 'x2', y: 'level', fill: 'steelblue' }),
+          Plot.ruleY([0]),
+          Plot.text(rows, { x: 'mid', y: 0, text: 'part', dy: 10, frameAnchor: 'bottom' }),
+        ],
       });
     },
     [parts, view, snapshot],
