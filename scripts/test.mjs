@@ -36,6 +36,7 @@ const readers = {
 const stages = [
   { name: 'lint (biome)', cmd: ['npx', 'biome', 'ci', '.'] },
   { name: 'type-check', cmd: ['npm', 'run', 'typecheck'] },
+  { name: 'type-check (site figures)', cmd: ['npm', 'run', 'typecheck:site'] },
   { name: 'build', cmd: ['npm', 'run', 'build'] },
   {
     name: 'unit tests (vitest: cpu + wasm)',
