@@ -24,6 +24,14 @@ interface Bound {
   fns: StepFunctions | null;
   scratch: number;
   scratchBytes: number;
+  /** A float32 view of the whole heap, remade when the heap grows (growth detaches it). */
+  view: Float32Array;
+}
+
+/** The heap as float32, current after any allocation. */
+function heapF32(b: Bound): Float32Array {
+  if (b.view.buffer !== b.memory.buffer) b.view = new Float32Array(b.memory.buffer);
+  return b.view;
 }
 
 const bound = new WeakMap<object, Bound>();
@@ -34,7 +42,8 @@ function bind(backend: WasmBackendLike, bytes: number): Bound {
   if (memory === undefined) throw new Error('wasm kernels: the backend exposes no memory');
   let b = bound.get(backend);
   if (b === undefined) {
-    b = { memory, fns: instantiateStepFunctions(memory), scratch: 0, scratchBytes: 0 };
+    const fns = instantiateStepFunctions(memory);
+    b = { memory, fns, scratch: 0, scratchBytes: 0, view: new Float32Array(memory.buffer) };
     bound.set(backend, b);
   }
   if (b.scratchBytes < bytes) {
@@ -71,33 +80,42 @@ export function multiscaleStepWasm({
   const s = inputs.slot === undefined ? 0 : be.getMemoryOffset(inputs.slot.dataId);
   const ow = be.getMemoryOffset(outW.dataId);
   const os = outS === null ? 0 : be.getMemoryOffset(outS.dataId);
-  // Views are made after every allocation: a heap growth detaches earlier ones.
-  const consts = new Float32Array(b.memory.buffer, b.scratch, 2 + 3 * r);
-  consts[0] = attrs.pivotDecay;
-  consts[1] = attrs.totalRate;
+  const heap = heapF32(b);
+  const c0 = b.scratch >> 2;
+  heap[c0] = attrs.pivotDecay;
+  heap[c0 + 1] = attrs.totalRate;
   for (let j = 0; j < r; j++) {
-    consts[2 + 3 * j] = attrs.decays[j] as number;
-    consts[3 + 3 * j] = attrs.rates[j] as number;
-    consts[4 + 3 * j] = attrs.cross[j] as number;
+    heap[c0 + 2 + 3 * j] = attrs.decays[j] as number;
+    heap[c0 + 3 + 3 * j] = attrs.rates[j] as number;
+    heap[c0 + 4 + 3 * j] = attrs.cross[j] as number;
   }
   const m = b.fns === null ? 0 : n - (n % 4);
   if (m > 0) b.fns?.step(w, g, s, ow, os, m, n, b.scratch, r);
-  const f = Math.fround;
-  const heap = new Float32Array(b.memory.buffer);
-  const [W, G, S, OW, OS] = [w >> 2, g >> 2, s >> 2, ow >> 2, os >> 2];
-  for (let i = m; i < n; i++) {
-    const gi = heap[G + i] as number;
-    let acc = f(f((consts[0] as number) * (heap[W + i] as number)) - f((consts[1] as number) * gi));
-    for (let j = 0; j < r; j++) {
-      const x = heap[S + j * n + i] as number;
-      acc = f(acc + f((consts[4 + 3 * j] as number) * x));
-      heap[OS + j * n + i] = f(
-        f((consts[2 + 3 * j] as number) * x) - f((consts[3 + 3 * j] as number) * gi),
-      );
-    }
-    heap[OW + i] = acc;
-  }
+  if (m < n) scalarStep(heap, [w >> 2, g >> 2, s >> 2, ow >> 2, os >> 2], c0, m, n, r);
   return outS === null ? [outW] : [outW, outS];
+}
+
+/** Entries [from, n) of the multiscale step in float32, as the SIMD function computes them. */
+function scalarStep(
+  heap: Float32Array,
+  [W, G, S, OW, OS]: number[],
+  c0: number,
+  from: number,
+  n: number,
+  r: number,
+): void {
+  const f = Math.fround;
+  const c = (i: number) => heap[c0 + i] as number;
+  for (let i = from; i < n; i++) {
+    const gi = heap[(G as number) + i] as number;
+    let acc = f(f(c(0) * (heap[(W as number) + i] as number)) - f(c(1) * gi));
+    for (let j = 0; j < r; j++) {
+      const x = heap[(S as number) + j * n + i] as number;
+      acc = f(acc + f(c(4 + 3 * j) * x));
+      heap[(OS as number) + j * n + i] = f(f(c(2 + 3 * j) * x) - f(c(3 + 3 * j) * gi));
+    }
+    heap[(OW as number) + i] = acc;
+  }
 }
 
 /**
