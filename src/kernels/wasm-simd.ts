@@ -112,35 +112,43 @@ const body: number[] = [
 //   out_j[i] = l_j·x_{j−1}[i] + d_j·x_j[i] + u_j·x_{j+1}[i] + b_j·g[i]
 // where inPtrs holds k+2 row pointers [x_{−1}, x_0, …, x_{k−1}, x_k] (the two ends are any
 // readable row, with l_0 = u_{k−1} = 0), outPtrs k row pointers, coefs float32 [l, d, u, b] × k.
-// Like `step`, it walks the entries once, 4 at a time, and for each runs down the coordinates
+// Like `step`, it walks the entries once, 8 at a time (m a multiple of 8), and for each runs down the coordinates
 // with a sliding window (x_{j−1}, x_j, x_{j+1}) in registers: every row is read once and written
 // once per step.
 const [IN, OUT, CO, K, M3, G3] = [0, 1, 2, 3, 4, 5];
 const [I3, END3, J3, P3, Q3, C3] = [6, 7, 8, 9, 10, 11];
-const [GV3, PREV, CUR, NEXT] = [12, 13, 14, 15];
+// Two vectors (8 entries) per iteration: a = entries I…I+3, b = I+4…I+7.
+const [GA, PA, CA, NA, GB, PB, CB, NB, LV, DV, UV, BV] = [
+  12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+];
 const loadI32 = (offset: number) => [0x28, 0x02, ...uleb(offset)];
 const rowAt = (table: number, offset: number) => seq(get(table), loadI32(offset), get(I3), add32);
+/** l·prev + d·cur + u·next, then + b·g (coefficients in locals for the whole row). */
+const combine = (prev: number, cur: number, next: number) =>
+  seq(get(prev), get(LV), fmul, get(cur), get(DV), fmul, fadd, get(next), get(UV), fmul, fadd);
+const tail = (g: number) => seq(get(g), get(BV), fmul, fadd);
 
 const tridiagonalBody: number[] = [
-  ...seq([2, ...uleb(6), I32, ...uleb(4), V128]), // locals: 6 × i32, 4 × v128
+  ...seq([2, ...uleb(6), I32, ...uleb(12), V128]), // locals: 6 × i32, 12 × v128
   ...seq(get(M3), i32(2), shl32, set(END3), i32(0), set(I3)),
-  ...seq(block, loop), // for (i = 0; i < 4m; i += 16)
+  ...seq(block, loop), // for (i = 0; i < 4m; i += 32)
   ...seq(get(I3), get(END3), geU32, brIf(1)),
-  ...seq(get(G3), get(I3), add32, load(), set(GV3)),
-  ...seq(rowAt(IN, 0), load(), set(PREV), rowAt(IN, 4), load(), set(CUR)),
+  ...seq(get(G3), get(I3), add32, load(), set(GA), get(G3), get(I3), add32, load(16), set(GB)),
+  ...seq(rowAt(IN, 0), load(), set(PA), rowAt(IN, 0), load(16), set(PB)),
+  ...seq(rowAt(IN, 4), load(), set(CA), rowAt(IN, 4), load(16), set(CB)),
   ...seq(get(IN), i32(8), add32, set(P3), get(OUT), set(Q3), get(CO), set(C3), i32(0), set(J3)),
   ...seq(block, loop), // for (j = 0; j < k; j++)
   ...seq(get(J3), get(K), geU32, brIf(1)),
-  ...seq(get(P3), loadI32(0), get(I3), add32, load(), set(NEXT)),
-  ...seq(get(Q3), loadI32(0), get(I3), add32),
-  ...seq(get(PREV), get(C3), splat32(0), fmul, get(CUR), get(C3), splat32(4), fmul, fadd),
-  ...seq(get(NEXT), get(C3), splat32(8), fmul, fadd, get(GV3), get(C3), splat32(12), fmul, fadd),
-  ...store(),
-  ...seq(get(CUR), set(PREV), get(NEXT), set(CUR)),
+  ...seq(get(C3), splat32(0), set(LV), get(C3), splat32(4), set(DV)),
+  ...seq(get(C3), splat32(8), set(UV), get(C3), splat32(12), set(BV)),
+  ...seq(rowAt(P3, 0), load(), set(NA), rowAt(P3, 0), load(16), set(NB)),
+  ...seq(rowAt(Q3, 0), combine(PA, CA, NA), tail(GA), store()),
+  ...seq(rowAt(Q3, 0), combine(PB, CB, NB), tail(GB), store(16)),
+  ...seq(get(CA), set(PA), get(NA), set(CA), get(CB), set(PB), get(NB), set(CB)),
   ...seq(get(P3), i32(4), add32, set(P3), get(Q3), i32(4), add32, set(Q3)),
   ...seq(get(C3), i32(16), add32, set(C3), get(J3), i32(1), add32, set(J3)),
   ...seq(br(0), end, end),
-  ...seq(get(I3), i32(16), add32, set(I3)),
+  ...seq(get(I3), i32(32), add32, set(I3)),
   ...seq(br(0), end, end),
   ...end,
 ];

@@ -159,7 +159,7 @@ export function tridiagonalStepWasm({
       4 * j,
     );
   }
-  const m = b.fns === null ? 0 : n - (n % 4);
+  const m = b.fns === null ? 0 : n - (n % 8);
   if (m > 0) b.fns?.tridiagonal(inPtrs, outPtrs, coefs, k, m, g);
   const f = Math.fround;
   const heap = new Float32Array(b.memory.buffer);
