@@ -49,10 +49,8 @@ import {
  * | Bayesian, exact but perWeight          | 1.713 ± 0.045 | diverges      |
  * | Bayesian, raw empirical Fisher         | 1.391 ± 0.026 | 2.369 ± 0.072 |
  *
- * Note for notebook 05 and the "learning under drift" page (if they lack it): add the rows of
- * `bayesianDriftLearners()` to the benchmark table and explain that the exact curvature turns the
- * fixed-gain multiscale learner into the mean-field Kalman filter, with per-timescale learning
- * rates v_ij/(σ²(1 + Σ_j ĥ_j V_j)) that adapt to uncertainty.
+ * Notebook 05 and the site's "learning under drift" page end with a section on this optimizer;
+ * the notebook runs `bayesianDriftLearners()` live on the quick benchmark.
  */
 
 /** One Bayesian multiscale learner for the drift benchmark. */
