@@ -284,18 +284,9 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
     }
   }
 
-  /**
-   * The slot of a weight, creating or claiming it as the base class would. The base keeps that
-   * lookup private; the first pass of a `'shared'` step needs it before the base's own loop.
-   */
+  /** The slot of a weight, created or claimed as the base class's own loop would. */
   private claimSlot(name: string, value: tf.Variable): tf.Tensor {
-    const base = this as unknown as {
-      slotFor?: (name: string, value: tf.Variable) => tf.Variable | null;
-    };
-    if (typeof base.slotFor !== 'function') {
-      throw new Error(`${this.getClassName()}: SlotOptimizer no longer provides slotFor().`);
-    }
-    return base.slotFor(name, value) as tf.Variable;
+    return this.slotFor(name, value) as tf.Variable;
   }
 
   /** ĥ = h/σ² from the caller's function, flattened, after checking h is finite and ≥ 0. */

@@ -62,8 +62,11 @@ export abstract class SlotOptimizer extends tf.Optimizer {
     this.incrementIterations();
   }
 
-  /** The slot of the named weight: its own, one restored by `setWeights`, or a new one. */
-  private slotFor(name: string, value: tf.Variable): tf.Variable | null {
+  /**
+   * The slot of the named weight: its own, one restored by `setWeights`, or a new one. Subclasses
+   * that need every slot before the per-weight loop (a step shared across weights) call it too.
+   */
+  protected slotFor(name: string, value: tf.Variable): tf.Variable | null {
     if (this.slotRows === 0) return null;
     let slot = this.slots.get(name) ?? this.claimRestored(name);
     if (slot === undefined) {
