@@ -43,7 +43,10 @@ export type MultiscaleStepKernelFunc = (args: MultiscaleStepArgs) => tf.TensorIn
  * Registers `kernelFunc` as the `MultiscaleStep` kernel of `backendName`, replacing an earlier
  * one (so a module that registers can be loaded twice, e.g. by a bundler and a test).
  * @example
- * registerMultiscaleStepKernel('webgpu', ({inputs, attrs, backend}) => [...])
+ * // A backend without a fused kernel of its own can reuse another backend's (here: cpu's).
+ * const cpuStep = tf.getKernel('MultiscaleStep', 'cpu');
+ * registerMultiscaleStepKernel('my-backend', (args) => cpuStep.kernelFunc(args) as tf.TensorInfo[]);
+ * tf.getKernel('MultiscaleStep', 'my-backend') !== undefined // true
  */
 export function registerMultiscaleStepKernel(
   backendName: string,

@@ -445,10 +445,13 @@ tf.serialization.registerClass(BayesianMultiscaleOptimizer);
  * the step being taken (twice the loss value `computeGradients` returned). On the MLP drift test
  * it beats the drop-in `'fisher'` (see `src/experiments/drift-bayesian-mlp.ts`).
  * @example
+ * const w = tf.variable(tf.tensor1d([0.5, -0.5]));
+ * const x = tf.tensor1d([1, 2]);
+ * const loss = () => tf.mul(0.5, tf.square(tf.sub(1, tf.sum(tf.mul(w, x))))) as tf.Scalar;
  * let r2 = 0;
  * const opt = bayesianMultiscale({timescales: [10, 1000], priorVariance: 0.1,
  *   observationNoise: 0.04, curvature: gaussNewtonCurvature(() => r2)});
- * const {value, grads} = opt.computeGradients(loss, variables);
+ * const {value, grads} = opt.computeGradients(loss, [w]);
  * r2 = 2 * value.dataSync()[0];
  * opt.applyGradients(grads);
  */
