@@ -10,6 +10,7 @@ import {
   simulate,
 } from '../src/index.js';
 import { maxAbs, maxAbsDiff, normals } from './helpers/backends.js';
+import { beakerTrace } from './helpers/beakers.js';
 
 /** Runs the multiscale system that `diagonalize` returns, in float64, written out independently. */
 function runDiagonal(dz: ReturnType<typeof diagonalize>, gradients: Float64Array, w0: number) {
@@ -101,26 +102,11 @@ describe('diagonalize reproduces w for every gradient sequence (float64)', () =>
 });
 
 describe('Benna–Fusi', () => {
-  it('the dynamics equal the beaker equations written out here', () => {
+  it('the dynamics equal the beaker equations written out in the test helpers', () => {
     const m = 5;
-    const C = Array.from({ length: m }, (_, k) => 2 ** k);
-    const gk = Array.from({ length: m }, (_, k) => 2 ** (-k - 3));
     const alpha = 0.7;
     const grads = normals(3, 500);
-    const u = new Float64Array(m);
-    const reference = new Float64Array(grads.length);
-    grads.forEach((g, t) => {
-      const next = new Float64Array(m);
-      for (let k = 0; k < m; k++) {
-        const left = k > 0 ? (gk[k - 1] as number) * ((u[k - 1] as number) - (u[k] as number)) : 0;
-        const right =
-          (gk[k] as number) * ((k + 1 < m ? (u[k + 1] as number) : 0) - (u[k] as number));
-        next[k] = (u[k] as number) + (left + right) / (C[k] as number);
-      }
-      next[0] = (next[0] as number) - (alpha / (C[0] as number)) * g;
-      u.set(next);
-      reference[t] = u[0] as number;
-    });
+    const reference = beakerTrace(m, alpha, [0], grads, grads.length);
     const w = simulate(bennaFusiDynamics({ learningRate: alpha, variables: m }), grads).w;
     expect(maxAbsDiff(w, reference)).toBeLessThan(1e-12);
   });

@@ -9,6 +9,7 @@ import {
   multiscale,
 } from '../src/index.js';
 import { BACKENDS, maxAbs, maxAbsDiff, normals, useBackend } from './helpers/backends.js';
+import { beakerFinal } from './helpers/beakers.js';
 
 /** A small dense network with fixed, seeded weights. */
 function makeModel(seed: number): tf.Sequential {
@@ -131,33 +132,9 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
           const n = 16;
           const steps = 2000;
           const alpha = 0.5;
-          const C = Array.from({ length: m }, (_, k) => 2 ** k);
-          const g = Array.from({ length: m }, (_, k) => 2 ** (-k - 3));
           const w0 = normals(1, n);
           const grads = normals(2, n * steps);
-          // Float64 reference: the beaker equations, written out for each weight.
-          const u = Array.from({ length: n }, (_, j) => {
-            const s = new Float64Array(m);
-            s[0] = w0[j] as number;
-            return s;
-          });
-          for (let t = 0; t < steps; t++) {
-            for (let j = 0; j < n; j++) {
-              const s = u[j] as Float64Array;
-              const next = new Float64Array(m);
-              for (let k = 0; k < m; k++) {
-                const left =
-                  k > 0 ? (g[k - 1] as number) * ((s[k - 1] as number) - (s[k] as number)) : 0;
-                const right =
-                  (g[k] as number) * ((k + 1 < m ? (s[k + 1] as number) : 0) - (s[k] as number));
-                next[k] = (s[k] as number) + (left + right) / (C[k] as number);
-              }
-              next[0] =
-                (next[0] as number) - (alpha / (C[0] as number)) * (grads[t * n + j] as number);
-              u[j] = next;
-            }
-          }
-          const expected = u.map((s) => s[0] as number);
+          const expected = beakerFinal(m, alpha, w0, grads, steps);
           for (const form of ['coupled', 'diagonal'] as const) {
             const opt = bennaFusi({ learningRate: alpha, variables: m, form });
             const w = tf.variable(tf.tensor1d(Array.from(w0)));

@@ -14,6 +14,7 @@ import {
 import { registerWebGPUKernels } from '../../src/kernels/webgpu/index.js';
 import { multiscaleStepWebGPU } from '../../src/kernels/webgpu/multiscale-step.js';
 import { maxAbs, maxAbsDiff, normals } from '../helpers/backends.js';
+import { beakerFinal } from '../helpers/beakers.js';
 
 /** Result of comparing an actual weight vector with an expected one. */
 interface Comparison {
@@ -296,31 +297,9 @@ Object.assign(globalThis, {
       await use('webgpu');
       const n = 16;
       const alpha = 0.5;
-      const C = Array.from({ length: m }, (_, k) => 2 ** k);
-      const g = Array.from({ length: m }, (_, k) => 2 ** (-k - 3));
       const w0 = normals(1, n);
       const grads = normals(2, n * steps);
-      const u = Array.from({ length: n }, (_, j) => {
-        const s = new Float64Array(m);
-        s[0] = w0[j] as number;
-        return s;
-      });
-      for (let t = 0; t < steps; t++) {
-        for (let j = 0; j < n; j++) {
-          const s = u[j] as Float64Array;
-          const next = new Float64Array(m);
-          for (let k = 0; k < m; k++) {
-            const left =
-              k > 0 ? (g[k - 1] as number) * ((s[k - 1] as number) - (s[k] as number)) : 0;
-            const right =
-              (g[k] as number) * ((k + 1 < m ? (s[k + 1] as number) : 0) - (s[k] as number));
-            next[k] = (s[k] as number) + (left + right) / (C[k] as number);
-          }
-          next[0] = (next[0] as number) - (alpha / (C[0] as number)) * (grads[t * n + j] as number);
-          u[j] = next;
-        }
-      }
-      const expected = u.map((s) => s[0] as number);
+      const expected = beakerFinal(m, alpha, w0, grads, steps);
       const out: Record<string, Comparison> = {};
       for (const form of ['coupled', 'diagonal'] as const) {
         const opt = bennaFusi({ learningRate: alpha, variables: m, form });
