@@ -7,6 +7,7 @@ import {
   gaussNewtonCurvature,
 } from '../src/index.js';
 import { BACKENDS, maxAbs, maxAbsDiff, normals, useBackend } from './helpers/backends.js';
+import { reloadWithOptimizer } from './helpers/round-trip.js';
 
 /** Asserts max|a − b| ≤ tol·max(|b|, 1e-3). */
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
@@ -517,17 +518,7 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
           resumed.compile({ optimizer: make(), loss: 'meanSquaredError' });
           await trainEpochs(straight, 30);
           await trainEpochs(resumed, 15);
-          let artifacts: tf.io.ModelArtifacts | undefined;
-          await resumed.save(
-            tf.io.withSaveHandler(async (a) => {
-              artifacts = a;
-              return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-            }),
-            { includeOptimizer: true },
-          );
-          const loaded = await tf.loadLayersModel(
-            tf.io.fromMemory(artifacts as tf.io.ModelArtifacts),
-          );
+          const loaded = await reloadWithOptimizer(resumed);
           expect(loaded.optimizer).toBeInstanceOf(BayesianMultiscaleOptimizer);
           expect(loaded.optimizer.getConfig()).toEqual(resumed.optimizer.getConfig());
           expect(loaded.optimizer.iterations).toBe(60);

@@ -10,6 +10,7 @@ import {
 } from '../src/index.js';
 import { BACKENDS, maxAbs, maxAbsDiff, normals, useBackend } from './helpers/backends.js';
 import { beakerFinal } from './helpers/beakers.js';
+import { reloadWithOptimizer } from './helpers/round-trip.js';
 
 /** A small dense network with fixed, seeded weights. */
 function makeModel(seed: number): tf.Sequential {
@@ -223,17 +224,7 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
           resumed.compile({ optimizer: make(), loss: 'meanSquaredError' });
           await fitEpochs(straight, 200);
           await fitEpochs(resumed, 100);
-          let artifacts: tf.io.ModelArtifacts | undefined;
-          await resumed.save(
-            tf.io.withSaveHandler(async (a) => {
-              artifacts = a;
-              return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-            }),
-            { includeOptimizer: true },
-          );
-          const loaded = await tf.loadLayersModel(
-            tf.io.fromMemory(artifacts as tf.io.ModelArtifacts),
-          );
+          const loaded = await reloadWithOptimizer(resumed);
           expect(loaded.optimizer.getClassName()).toBe(resumed.optimizer.getClassName());
           expect(loaded.optimizer.iterations).toBe(100);
           await fitEpochs(loaded, 100);
