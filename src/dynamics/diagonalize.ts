@@ -1,5 +1,5 @@
 import { EigenvalueDecomposition, inverse, Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { checkDynamics, type LinearDynamics, pivotIndex } from './linear-dynamics.js';
+import { checkDynamics, type LinearDynamics, restingState } from './linear-dynamics.js';
 
 /** A multiscale optimizer equivalent to some `LinearDynamics`, and the change of basis. */
 export interface Diagonalization {
@@ -104,7 +104,7 @@ export function diagonalize(d: LinearDynamics): Diagonalization {
   const { transition: T, input: b, readout: c } = d;
   const { values, V, Vinv } = eigen(T);
   const k = T.length;
-  const p = pivotIndex(c);
+  const s0 = restingState(d, 1);
   const cNorm = Math.hypot(...c);
   const modes: Array<{ gamma: number; alpha: number; share: number; column: number[] }> = [];
   for (let i = 0; i < k; i++) {
@@ -120,7 +120,7 @@ export function diagonalize(d: LinearDynamics): Diagonalization {
       );
     }
     const alpha = -seen * row.reduce((acc, v, j) => acc + v * (b[j] as number), 0);
-    const share = (seen * (row[p] as number)) / (c[p] as number);
+    const share = seen * row.reduce((acc, v, j) => acc + v * (s0[j] as number), 0);
     modes.push({ gamma, alpha, share, column: column.map((v) => v / seen) });
   }
   modes.sort((x, y) => Math.abs(y.gamma) - Math.abs(x.gamma));

@@ -16,6 +16,11 @@ export interface LinearDynamics {
   input: number[];
   /** c, the weight as a combination of the state coordinates (length k). */
   readout: number[];
+  /**
+   * The state a weight of value 1 starts from (length k, with c·s₀ = 1); a weight w0 starts at
+   * w0·s₀. Default: at rest, everything in the pivot coordinate (see `restingState`).
+   */
+  initialState?: number[];
 }
 
 /** Checks shapes and finiteness; returns the dynamics unchanged. Throws a named error otherwise. */
@@ -25,6 +30,13 @@ export function checkDynamics(d: LinearDynamics, where = 'LinearDynamics'): Line
   const k = transition.length;
   finiteVector(where, 'input', d.input, k);
   const readout = finiteVector(where, 'readout', d.readout, k);
+  if (d.initialState !== undefined) {
+    const s0 = finiteVector(where, 'initialState', d.initialState, k);
+    const read = s0.reduce((acc, x, i) => acc + x * (readout[i] as number), 0);
+    if (Math.abs(read - 1) > 1e-9) {
+      fail(where, 'readout·initialState', read, 'it must be 1 (the state of a weight of value 1)');
+    }
+  }
   if (readout.every((x) => x === 0)) {
     fail(
       where,
@@ -49,10 +61,12 @@ export function pivotIndex(readout: readonly number[]): number {
 }
 
 /**
- * The state an optimizer starts from when a weight has value `w0`: everything in the pivot
- * coordinate, so that readout·s = w0 and every other coordinate is at rest (zero).
+ * The state an optimizer starts from when a weight has value `w0`: w0·`initialState` when the
+ * dynamics give one, else everything in the pivot coordinate, so that readout·s = w0 and every
+ * other coordinate is at rest (zero).
  */
 export function restingState(d: LinearDynamics, w0: number): Float64Array {
+  if (d.initialState !== undefined) return Float64Array.from(d.initialState, (x) => x * w0);
   const s = new Float64Array(d.readout.length);
   const p = pivotIndex(d.readout);
   s[p] = w0 / (d.readout[p] as number);

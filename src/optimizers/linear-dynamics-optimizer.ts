@@ -56,7 +56,7 @@ interface CoupledTensors {
  *
  * The weight stores the pivot coordinate (the largest |c_p|; for momentum and Benna–Fusi that is
  * w itself), so each weight keeps k−1 slot values, in one variable `${name}/state` of shape
- * `[k−1, ...shape]`. The other coordinates start at zero.
+ * `[k−1, ...shape]`. The other coordinates start at rest (zero), or at w·`initialState` when the dynamics give one.
  *
  * When T is tridiagonal and w reads one coordinate (Benna–Fusi chains, momentum, any k = 2
  * system) a step costs a few multiply-adds per coordinate (the fused `TridiagonalStep` kernel on
@@ -83,6 +83,7 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
       transition: dynamics.transition.map((row) => [...row]),
       input: [...dynamics.input],
       readout: [...dynamics.readout],
+      ...(dynamics.initialState ? { initialState: [...dynamics.initialState] } : {}),
     };
     this.pivot = pivotIndex(this.dynamics.readout);
     this.bands = tridiagonalBands(this.dynamics, this.pivot);
@@ -97,7 +98,10 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
   }
 
   protected initialSlot(value: tf.Tensor): tf.Tensor {
-    return tf.zeros([this.slotRows, ...value.shape]);
+    const s0 = this.dynamics.initialState;
+    if (s0 === undefined) return tf.zeros([this.slotRows, ...value.shape]);
+    const others = s0.filter((_, i) => i !== this.pivot);
+    return tf.stack(others.map((x) => tf.mul(value, x)));
   }
 
   private constants(): CoupledTensors {
@@ -182,6 +186,7 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
       transition: this.dynamics.transition.map((row) => [...row]),
       input: [...this.dynamics.input],
       readout: [...this.dynamics.readout],
+      ...(this.dynamics.initialState ? { initialState: [...this.dynamics.initialState] } : {}),
     };
   }
 
