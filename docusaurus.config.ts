@@ -77,7 +77,8 @@ const config: Config = {
     },
     footer: {
       style: 'dark',
-      copyright: 'MIT licensed. Figures are computed in your browser by the library itself.',
+      copyright:
+        'Code: MIT licence. Text, notebooks and figures: CC BY 4.0 (reuse them with credit). Figures are computed in your browser by the library itself.',
     },
   } satisfies Preset.ThemeConfig,
 };
