@@ -49,9 +49,15 @@ function bind(backend: WasmBackendLike, bytes: number): Bound {
   if (b.scratchBytes < bytes) {
     if (b.scratch !== 0) backend.wasm._free(b.scratch);
     b.scratchBytes = Math.max(bytes, 1024);
-    b.scratch = backend.wasm._malloc(b.scratchBytes);
+    // `>>> 0`: above 2 GiB, emscripten's _malloc returns the address as a negative i32.
+    b.scratch = backend.wasm._malloc(b.scratchBytes) >>> 0;
   }
   return b;
+}
+
+/** A tensor's byte address on the heap, as an unsigned number (tfjs versions before 4.x return it signed). */
+function addressOf(backend: WasmBackendLike, dataId: tf.DataId): number {
+  return backend.getMemoryOffset(dataId) >>> 0;
 }
 
 function size(shape: number[]): number {
@@ -75,13 +81,13 @@ export function multiscaleStepWasm({
   const n = size(inputs.value.shape);
   const outW = be.makeOutput(inputs.value.shape, 'float32');
   const outS = inputs.slot === undefined ? null : be.makeOutput(inputs.slot.shape, 'float32');
-  const w = be.getMemoryOffset(inputs.value.dataId);
-  const g = be.getMemoryOffset(inputs.gradient.dataId);
-  const s = inputs.slot === undefined ? 0 : be.getMemoryOffset(inputs.slot.dataId);
-  const ow = be.getMemoryOffset(outW.dataId);
-  const os = outS === null ? 0 : be.getMemoryOffset(outS.dataId);
+  const w = addressOf(be, inputs.value.dataId);
+  const g = addressOf(be, inputs.gradient.dataId);
+  const s = inputs.slot === undefined ? 0 : addressOf(be, inputs.slot.dataId);
+  const ow = addressOf(be, outW.dataId);
+  const os = outS === null ? 0 : addressOf(be, outS.dataId);
   const heap = heapF32(b);
-  const c0 = b.scratch >> 2;
+  const c0 = b.scratch >>> 2;
   heap[c0] = attrs.pivotDecay;
   heap[c0 + 1] = attrs.totalRate;
   for (let j = 0; j < r; j++) {
@@ -91,7 +97,7 @@ export function multiscaleStepWasm({
   }
   const m = b.fns === null ? 0 : n - (n % 4);
   if (m > 0) b.fns?.step(w, g, s, ow, os, m, n, b.scratch, r);
-  if (m < n) scalarStep(heap, [w >> 2, g >> 2, s >> 2, ow >> 2, os >> 2], c0, m, n, r);
+  if (m < n) scalarStep(heap, [w >>> 2, g >>> 2, s >>> 2, ow >>> 2, os >>> 2], c0, m, n, r);
   return outS === null ? [outW] : [outW, outS];
 }
 
@@ -133,9 +139,9 @@ export function tridiagonalStepWasm({
   const n = size(inputs.value.shape);
   const outW = be.makeOutput(inputs.value.shape, 'float32');
   const outS = be.makeOutput(inputs.slot.shape, 'float32');
-  const src = [inputs.value, inputs.slot].map((t) => be.getMemoryOffset(t.dataId));
-  const dst = [outW, outS].map((t) => be.getMemoryOffset(t.dataId));
-  const g = be.getMemoryOffset(inputs.gradient.dataId);
+  const src = [inputs.value, inputs.slot].map((t) => addressOf(be, t.dataId));
+  const dst = [outW, outS].map((t) => addressOf(be, t.dataId));
+  const g = addressOf(be, inputs.gradient.dataId);
   const rows = tridiagonalRows(k, attrs.pivot, n);
   const at = (ptrs: number[], j: number) => {
     const row = rows[Math.min(Math.max(j, 0), k - 1)] as { array: number; offset: number };
@@ -144,7 +150,8 @@ export function tridiagonalStepWasm({
   const inPtrs = b.scratch;
   const outPtrs = inPtrs + 4 * (k + 2);
   const coefs = outPtrs + 4 * k;
-  const ints = new Int32Array(b.memory.buffer, inPtrs, 2 * k + 2);
+  // Addresses are unsigned: a heap above 2 GiB has addresses ≥ 2³¹.
+  const ints = new Uint32Array(b.memory.buffer, inPtrs, 2 * k + 2);
   const floats = new Float32Array(b.memory.buffer, coefs, 4 * k);
   for (let j = -1; j <= k; j++) ints[j + 1] = at(src, j);
   for (let j = 0; j < k; j++) {
@@ -164,12 +171,12 @@ export function tridiagonalStepWasm({
   const f = Math.fround;
   const heap = new Float32Array(b.memory.buffer);
   for (let i = m; i < n; i++) {
-    const gi = heap[(g >> 2) + i] as number;
+    const gi = heap[(g >>> 2) + i] as number;
     for (let j = 0; j < k; j++) {
-      const x = (p: number) => heap[((ints[p] as number) >> 2) + i] as number;
+      const x = (p: number) => heap[((ints[p] as number) >>> 2) + i] as number;
       const c = (q: number) => floats[4 * j + q] as number;
       const acc = f(f(f(f(c(0) * x(j)) + f(c(1) * x(j + 1))) + f(c(2) * x(j + 2))) + f(c(3) * gi));
-      heap[((ints[k + 2 + j] as number) >> 2) + i] = acc;
+      heap[((ints[k + 2 + j] as number) >>> 2) + i] = acc;
     }
   }
   return [outW, outS];
