@@ -7,6 +7,16 @@
  */
 export { driftChart, forgettingChart, lifetimeChart, taskSwitchingChart } from './charts.js';
 export {
+  impulseResponseAt,
+  type MeasuredSlope,
+  measuredSlope,
+  powerLawWindow,
+  predictedExponent,
+  type RatioChainOptions,
+  ratioChainConstants,
+  ratioChainDynamics,
+} from './diffusion.js';
+export {
   type DriftData,
   type DriftProblem,
   type DriftProblemOptions,
@@ -40,19 +50,25 @@ export {
   forgettingModels,
 } from './forgetting.js';
 export {
+  beakersFor,
   closedFormSnr,
   type LifetimeOptions,
   type LifetimeResult,
   type LifetimeRow,
+  type LifetimeScalingRow,
   type LifetimeSlope,
+  lifetimeScaling,
   runLifetime,
   type SimulatedSnr,
   type SimulationOptions,
   type SnrCurve,
+  type SnrSummary,
   type SynapseModel,
   simulateSnr,
   slowestTimescale,
+  snrSummary,
   synapseModels,
+  tunedRetention,
 } from './lifetime.js';
 export { type ExperimentName, experimentNames } from './names.js';
 export { nnls } from './nnls.js';

@@ -430,3 +430,160 @@ export async function runLifetime(options: LifetimeOptions): Promise<LifetimeRes
 function subSeedOf(seed: number, model: number, N: number): number {
   return subSeed(seed, 100 + model, N);
 }
+
+/** Initial SNR and lifetime of one synapse model for N synapses (closed form). */
+export interface SnrSummary {
+  /** SNR right after storage (age 1): √N·|h(0)|/‖h‖. */
+  initialSnr: number;
+  /** Age where the SNR falls to 1 (continuous in age); 1 if it starts below 1, Infinity if never. */
+  lifetime: number;
+}
+
+/**
+ * Initial SNR and lifetime of `closedFormSnr`, from the diagonal form, so it costs O(k²) and not
+ * O(k²·t) (needed for N up to 10⁶ and chains whose slowest timescale is 10⁶ steps):
+ *
+ * $$ \lVert h\rVert^2 = \sum_{i,j}\frac{\alpha_i\alpha_j}{1-\gamma_i\gamma_j}, \qquad
+ *    \mathrm{SNR}(a) = \sqrt N\,\frac{\lvert h(a-1)\rvert}{\lVert h\rVert},
+ *    \quad h(t) = -\sum_i \alpha_i\gamma_i^{\,t} $$
+ *
+ * and the lifetime solves SNR(a) = 1 by bisection in a (|h| must fall monotonically, as it does
+ * for every synapse with α_i > 0 and γ_i ∈ [0, 1)).
+ * @example
+ * snrSummary(multiscaleDynamics({alpha: [1], gamma: [0.5]}), 4).initialSnr // 1.7320508075688772
+ */
+export function snrSummary(d: LinearDynamics, N: number): SnrSummary {
+  positive('snrSummary', 'N', N);
+  const { alpha, gamma } = diagonalize(d);
+  let norm2 = 0;
+  alpha.forEach((ai, i) => {
+    alpha.forEach((aj, j) => {
+      const gg = (gamma[i] as number) * (gamma[j] as number);
+      if (gg >= 1) fail('snrSummary', 'dynamics', d, 'every γ_i must be < 1 (a leaky synapse)');
+      norm2 += (ai * aj) / (1 - gg);
+    });
+  });
+  const scale = Math.sqrt(N / norm2);
+  const snrAt = (age: number) => {
+    let h = 0;
+    for (let i = 0; i < alpha.length; i++) {
+      h -= (alpha[i] as number) * (gamma[i] as number) ** (age - 1);
+    }
+    return scale * Math.abs(h);
+  };
+  const initialSnr = snrAt(1);
+  if (initialSnr < 1) return { initialSnr, lifetime: 1 };
+  let lo = 1;
+  let hi = 2;
+  while (snrAt(hi) >= 1) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e15) return { initialSnr, lifetime: Number.POSITIVE_INFINITY };
+  }
+  for (let iteration = 0; iteration < 100 && hi - lo > 1e-9 * hi; iteration++) {
+    const mid = 0.5 * (lo + hi);
+    if (snrAt(mid) >= 1) lo = mid;
+    else hi = mid;
+  }
+  return { initialSnr, lifetime: 0.5 * (lo + hi) };
+}
+
+/**
+ * The retention γ that maximizes an exponential synapse's lifetime for N synapses. Its lifetime is
+ * 1 + ln(N(1−γ²))/(−2 ln γ); setting the derivative in λ = −ln γ to zero gives
+ *
+ * $$ \frac{2\lambda e^{-2\lambda}}{1-e^{-2\lambda}} = \ln\!\big(N(1-e^{-2\lambda})\big) $$
+ *
+ * solved here by bisection. For large N, 1 − γ ≈ e/(2N): the lifetime is ≈ N/e and the initial
+ * SNR √(N(1−γ²)) ≈ √e ≈ 1.65 (Benna & Fusi 2016: a tuned exponential synapse starts barely
+ * above threshold).
+ * @example
+ * 1 - tunedRetention(1e6) // 0.000001359…
+ */
+export function tunedRetention(N: number): number {
+  positive('tunedRetention', 'N', N);
+  if (N <= Math.E) fail('tunedRetention', 'N', N, 'it must be > e, or no retention lifts SNR to 1');
+  // f(λ) = ln(N(1−e^(−2λ))) − 2λe^(−2λ)/(1−e^(−2λ)) rises with λ, from −∞ at λ → 0.
+  const f = (lambda: number) => {
+    const x = -Math.expm1(-2 * lambda);
+    return Math.log(N * x) - (2 * lambda * Math.exp(-2 * lambda)) / x;
+  };
+  let lo = 1e-12;
+  let hi = 1;
+  while (f(hi) < 0) hi *= 2;
+  for (let iteration = 0; iteration < 200; iteration++) {
+    const mid = Math.sqrt(lo * hi);
+    if (f(mid) < 0) lo = mid;
+    else hi = mid;
+    if (hi / lo - 1 < 1e-14) break;
+  }
+  return Math.exp(-Math.sqrt(lo * hi));
+}
+
+/**
+ * The number of Benna–Fusi beakers (default constants) whose slowest timescale first reaches N
+ * steps: a chain long enough that the lifetime can grow with N instead of saturating.
+ * @example
+ * beakersFor(1000) // 4
+ */
+export function beakersFor(N: number): number {
+  positive('beakersFor', 'N', N);
+  for (let m = 1; m <= 40; m++) {
+    if (slowestTimescale(bennaFusiDynamics({ learningRate: 1, beakers: m })) >= N) return m;
+  }
+  return fail('beakersFor', 'N', N, 'it must be ≤ the slowest timescale of 40 beakers');
+}
+
+/** One point of `lifetimeScaling`. */
+export interface LifetimeScalingRow extends SnrSummary {
+  /** 'Benna–Fusi', 'exponential, fixed γ' or 'exponential, tuned γ'. */
+  model: string;
+  /** Number of synapses. */
+  N: number;
+  /** The synapse's parameter at this N: beakers m, or the retention γ. */
+  parameter: number;
+}
+
+/**
+ * Lifetime and initial SNR against N for three synapses, in closed form (`snrSummary`): a
+ * Benna–Fusi chain with `beakersFor(N)` beakers (lifetime ∝ N up to a log, initial SNR ∝ √N up to
+ * a log), an exponential synapse with fixed retention (initial SNR ∝ √N, lifetime ∝ ln N) and one
+ * with its retention tuned to N (`tunedRetention`: lifetime ≈ N/e, initial SNR ≈ 1.65).
+ * @example
+ * lifetimeScaling({sizes: [1e4]}).length // 3
+ */
+export function lifetimeScaling(
+  options: { sizes?: readonly number[]; retention?: number } = {},
+): LifetimeScalingRow[] {
+  const sizes =
+    options.sizes ?? Array.from({ length: 13 }, (_, i) => Math.round(100 * 10 ** (i / 3)));
+  const fixed = positive('lifetimeScaling', 'retention', options.retention ?? 0.98);
+  if (fixed >= 1) fail('lifetimeScaling', 'retention', fixed, 'it must be < 1');
+  const rows: LifetimeScalingRow[] = [];
+  sizes.forEach((N, j) => {
+    positive('lifetimeScaling', `sizes[${j}]`, N);
+    const m = beakersFor(N);
+    const tuned = tunedRetention(N);
+    rows.push(
+      {
+        model: 'Benna–Fusi',
+        N,
+        parameter: m,
+        ...snrSummary(bennaFusiDynamics({ learningRate: 1, beakers: m }), N),
+      },
+      {
+        model: 'exponential, fixed γ',
+        N,
+        parameter: fixed,
+        ...snrSummary(multiscaleDynamics({ alpha: [1], gamma: [fixed] }), N),
+      },
+      {
+        model: 'exponential, tuned γ',
+        N,
+        parameter: tuned,
+        ...snrSummary(multiscaleDynamics({ alpha: [1], gamma: [tuned] }), N),
+      },
+    );
+  });
+  return rows;
+}
