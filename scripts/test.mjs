@@ -35,6 +35,7 @@ const readers = {
 
 const stages = [
   { name: 'lint (biome)', cmd: ['npx', 'biome', 'ci', '.'] },
+  { name: 'notation (scripts/lint-notation.mjs)', cmd: ['node', 'scripts/lint-notation.mjs'] },
   { name: 'type-check', cmd: ['npm', 'run', 'typecheck'] },
   { name: 'type-check (site figures)', cmd: ['npm', 'run', 'typecheck:site'] },
   { name: 'build', cmd: ['npm', 'run', 'build'] },
