@@ -184,7 +184,7 @@ async function coupledTable(o: BenchOptions, n: number) {
   const out: BackendResult['coupled'] = [];
   for (const m of [4, 8]) {
     const made = (['diagonal', 'coupled'] as const).map((form) =>
-      optimizerVariant(form, bennaFusi({ learningRate: 0.5, variables: m, form }), n, 40 + m),
+      optimizerVariant(form, bennaFusi({ learningRate: 0.5, beakers: m, form }), n, 40 + m),
     );
     const t = await timeVariants(
       made.map((x) => x.variant),
@@ -284,7 +284,7 @@ function tensorCounts(): BackendResult['tensors'] {
     ['multiscale k=4', () => multiscaleFor(4)],
     [
       'bennaFusi m=4 coupled',
-      () => bennaFusi({ learningRate: 0.5, variables: 4, form: 'coupled' }),
+      () => bennaFusi({ learningRate: 0.5, beakers: 4, form: 'coupled' }),
     ],
     ['tf.train.momentum', () => tf.train.momentum(0.01, 0.9)],
   ];
@@ -314,7 +314,7 @@ async function memoryTable(): Promise<BackendResult['memory']> {
     ),
     [
       'bennaFusi m=8 coupled',
-      () => bennaFusi({ learningRate: 0.5, variables: 8, form: 'coupled' }),
+      () => bennaFusi({ learningRate: 0.5, beakers: 8, form: 'coupled' }),
     ],
   ];
   for (const [name, make] of cases) {

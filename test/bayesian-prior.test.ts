@@ -26,24 +26,24 @@ function logLogFit(f: number[], s: ArrayLike<number>): { slope: number; residual
 }
 
 describe('powerLaw prior', () => {
-  it('log-spaced timescales, q = p(1 − γ²), variances summing to the total', () => {
+  it('log-spaced timescales slowest first, q = p(1 − γ²), variances summing to the total', () => {
     const prior = powerLaw({ band: [1, 1e4], count: 5, variance: 5 });
     prior.timescales.forEach((tau, i) => {
-      expect(tau).toBeCloseTo(10 ** i, 9);
+      expect(tau).toBeCloseTo(10 ** (4 - i), 9);
     });
     prior.priorVariance.forEach((p) => {
       expect(p).toBeCloseTo(1, 12);
     });
     prior.gamma.forEach((g, i) => {
-      expect(g).toBeCloseTo(Math.exp(-1 / 10 ** i), 12);
+      expect(g).toBeCloseTo(Math.exp(-1 / 10 ** (4 - i)), 12);
       expect(prior.processNoise[i]).toBeCloseTo(
         (prior.priorVariance[i] as number) * (1 - g * g),
         12,
       );
     });
     const steep = powerLaw({ band: [1, 100], count: 3, exponent: 1.5 });
-    // p ∝ τ^(β−1): ratios of √10 per decade.
-    expect((steep.priorVariance[1] as number) / (steep.priorVariance[0] as number)).toBeCloseTo(
+    // p ∝ τ^(β−1): ratios of √10 per decade, the slowest (τ = 100) first.
+    expect((steep.priorVariance[0] as number) / (steep.priorVariance[1] as number)).toBeCloseTo(
       Math.sqrt(10),
       9,
     );

@@ -56,9 +56,9 @@ describe('diagonalize reproduces w for every gradient sequence (float64)', () =>
     ['ema momentum', momentumDynamics({ learningRate: 0.05, momentum: 0.7, ema: true })],
     [
       'fast weights',
-      fastWeightDynamics({ slowLearningRate: 0.01, fastLearningRate: 0.2, fastDecay: 0.8 }),
+      fastWeightDynamics({ slowLearningRate: 0.01, fastLearningRate: 0.2, fastRetention: 0.8 }),
     ],
-    ['Benna–Fusi m=6', bennaFusiDynamics({ learningRate: 0.5, variables: 6 })],
+    ['Benna–Fusi m=6', bennaFusiDynamics({ learningRate: 0.5, beakers: 6 })],
     [
       'a general non-symmetric system',
       {
@@ -82,7 +82,7 @@ describe('diagonalize reproduces w for every gradient sequence (float64)', () =>
   }
 
   it('basis columns are eigenvectors of T with readout 1', () => {
-    const d = bennaFusiDynamics({ learningRate: 1, variables: 5 });
+    const d = bennaFusiDynamics({ learningRate: 1, beakers: 5 });
     const { basis, gamma } = diagonalize(d);
     gamma.forEach((lambda, i) => {
       const v = basis.map((row) => row[i] as number);
@@ -107,12 +107,12 @@ describe('Benna–Fusi', () => {
     const alpha = 0.7;
     const grads = normals(3, 500);
     const reference = beakerTrace(m, alpha, [0], grads, grads.length);
-    const w = simulate(bennaFusiDynamics({ learningRate: alpha, variables: m }), grads).w;
+    const w = simulate(bennaFusiDynamics({ learningRate: alpha, beakers: m }), grads).w;
     expect(maxAbsDiff(w, reference)).toBeLessThan(1e-12);
   });
 
   it('m = 12 forgets as t^(−1/2) between t = 10 and 10⁴', () => {
-    const h = impulseResponse(bennaFusiDynamics({ learningRate: 1, variables: 12 }), 10_001);
+    const h = impulseResponse(bennaFusiDynamics({ learningRate: 1, beakers: 12 }), 10_001);
     const slope = Math.log((h[10_000] as number) / (h[10] as number)) / Math.log(1000);
     expect(slope).toBeGreaterThanOrEqual(-0.55);
     expect(slope).toBeLessThanOrEqual(-0.45);
@@ -175,14 +175,14 @@ describe('bad input names the parameter, the value and what is allowed', () => {
       /momentum = -0\.1.*\[0, 1\)/,
     ],
     [
-      'variables = 0',
-      () => bennaFusiDynamics({ learningRate: 1, variables: 0 }),
-      /variables = 0.*integer ≥ 1/,
+      'beakers = 0',
+      () => bennaFusiDynamics({ learningRate: 1, beakers: 0 }),
+      /beakers = 0.*integer ≥ 1/,
     ],
     [
-      'variables = 2.5',
-      () => bennaFusiDynamics({ learningRate: 1, variables: 2.5 }),
-      /variables = 2\.5.*integer ≥ 1/,
+      'beakers = 2.5',
+      () => bennaFusiDynamics({ learningRate: 1, beakers: 2.5 }),
+      /beakers = 2\.5.*integer ≥ 1/,
     ],
     [
       'non-square transition',

@@ -139,8 +139,8 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
     const coupled: [string, LinearDynamics][] = [
       ['momentum (k = 2)', momentumDynamics({ learningRate: 0.1, momentum: 0.9 })],
       ['scaled middle pivot (k = 3)', scaledMiddle],
-      ['Benna–Fusi k = 5', bennaFusiDynamics({ learningRate: 0.5, variables: 5 })],
-      ['Benna–Fusi k = 8', bennaFusiDynamics({ learningRate: 0.5, variables: 8 })],
+      ['Benna–Fusi k = 5', bennaFusiDynamics({ learningRate: 0.5, beakers: 5 })],
+      ['Benna–Fusi k = 8', bennaFusiDynamics({ learningRate: 0.5, beakers: 8 })],
     ];
     for (const [label, d] of coupled) {
       it(`TridiagonalStep, ${label}: kernel = ops = dense float64 reference to float32 rounding`, () => {
@@ -187,7 +187,7 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
       expect(tridiagonalBands(dense, 0)).toBeNull();
       expect(tridiagonalBands({ ...scaledMiddle, readout: [0.5, 2, 0] }, 1)).toBeNull();
       const spy = vi.spyOn(tf.engine(), 'runKernel');
-      const opt = linearDynamicsOptimizer(bennaFusiDynamics({ learningRate: 0.5, variables: 6 }));
+      const opt = linearDynamicsOptimizer(bennaFusiDynamics({ learningRate: 0.5, beakers: 6 }));
       const w = tf.variable(tf.ones([10]));
       const g = tf.fill([10], 0.5);
       for (let i = 0; i < 5; i++) opt.applyGradients({ [w.name]: g });

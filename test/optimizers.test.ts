@@ -137,7 +137,7 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
           const grads = normals(2, n * steps);
           const expected = beakerFinal(m, alpha, w0, grads, steps);
           for (const form of ['coupled', 'diagonal'] as const) {
-            const opt = bennaFusi({ learningRate: alpha, variables: m, form });
+            const opt = bennaFusi({ learningRate: alpha, beakers: m, form });
             const w = tf.variable(tf.tensor1d(Array.from(w0)));
             for (let t = 0; t < steps; t++) {
               const grad = tf.tensor1d(Float32Array.from(grads.subarray(t * n, (t + 1) * n)));
@@ -168,14 +168,14 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
           return out;
         };
         const a = run(
-          fastWeights({ slowLearningRate: 0.02, fastLearningRate: 0.3, fastDecay: 0.8 }),
+          fastWeights({ slowLearningRate: 0.02, fastLearningRate: 0.3, fastRetention: 0.8 }),
         );
         const b = run(multiscale({ alpha: [0.02, 0.3], gamma: [1, 0.8] }));
         expect(maxAbsDiff(a, b)).toBe(0);
       });
 
       it('when the fast part has decayed, w equals the slow part', () => {
-        const opt = fastWeights({ slowLearningRate: 0.05, fastLearningRate: 0.5, fastDecay: 0.5 });
+        const opt = fastWeights({ slowLearningRate: 0.05, fastLearningRate: 0.5, fastRetention: 0.5 });
         const w = tf.variable(tf.tensor1d([0.3, -0.2, 0.1]));
         // Slow part after one gradient: w0 − α_s·g, computed in float64.
         const g = [1, -2, 0.5];
@@ -199,17 +199,17 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
         ['multiscale', () => multiscale({ alpha: [0.01, 0.05, 0.2], gamma: [1, 0.95, 0.6] })],
         [
           'fastWeights',
-          () => fastWeights({ slowLearningRate: 0.02, fastLearningRate: 0.1, fastDecay: 0.9 }),
+          () => fastWeights({ slowLearningRate: 0.02, fastLearningRate: 0.1, fastRetention: 0.9 }),
         ],
         ['momentum diagonal', () => momentum({ learningRate: 0.02, momentum: 0.9 })],
         [
           'momentum coupled',
           () => momentum({ learningRate: 0.02, momentum: 0.9, nesterov: true, form: 'coupled' }),
         ],
-        ['bennaFusi diagonal', () => bennaFusi({ learningRate: 0.2, variables: 4 })],
+        ['bennaFusi diagonal', () => bennaFusi({ learningRate: 0.2, beakers: 4 })],
         [
           'bennaFusi coupled',
-          () => bennaFusi({ learningRate: 0.2, variables: 4, form: 'coupled' }),
+          () => bennaFusi({ learningRate: 0.2, beakers: 4, form: 'coupled' }),
         ],
       ];
       for (const [name, make] of makers) {
@@ -241,7 +241,7 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
     describe('memory', () => {
       it('no tensors leak between step 10 and step 1000; dispose() frees every slot', () => {
         const before = tf.memory().numTensors;
-        const opt = bennaFusi({ learningRate: 0.1, variables: 5, form: 'coupled' });
+        const opt = bennaFusi({ learningRate: 0.1, beakers: 5, form: 'coupled' });
         const opt2 = multiscale({ alpha: [0.1, 0.2, 0.3], gamma: [1, 0.9, 0.5] });
         const a = tf.tidy(() => tf.variable(tf.ones([4, 3])));
         const b = tf.tidy(() => tf.variable(tf.ones([7])));
@@ -264,8 +264,8 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
         const g = tf.onesLike(w);
         for (const [opt, k] of [
           [momentum({ learningRate: 0.1, momentum: 0.9 }), 2],
-          [bennaFusi({ learningRate: 0.1, variables: 6 }), 6],
-          [bennaFusi({ learningRate: 0.1, variables: 6, form: 'coupled' }), 6],
+          [bennaFusi({ learningRate: 0.1, beakers: 6 }), 6],
+          [bennaFusi({ learningRate: 0.1, beakers: 6, form: 'coupled' }), 6],
           [multiscale({ alpha: [0.1], gamma: [1] }), 1],
         ] as const) {
           opt.applyGradients({ [w.name]: g });
@@ -337,7 +337,7 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
       it('getConfig/fromConfig round-trips through the serialization registry', () => {
         for (const opt of [
           multiscale({ alpha: [0.1, 0.2], gamma: [1, 0.5] }),
-          bennaFusi({ learningRate: 0.3, variables: 3, form: 'coupled' }),
+          bennaFusi({ learningRate: 0.3, beakers: 3, form: 'coupled' }),
         ]) {
           const cls = tf.serialization.SerializationMap.getMap().classNameMap[opt.getClassName()];
           expect(cls).toBeDefined();

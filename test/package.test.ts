@@ -37,7 +37,7 @@ describe('the built package', () => {
       console.log(JSON.stringify({
         gamma: d.gamma,
         isOptimizer: model.optimizer instanceof tf.Optimizer && model.optimizer instanceof MultiscaleOptimizer,
-        coupled: bennaFusi({ learningRate: 0.1, variables: 3, form: 'coupled' }).getClassName(),
+        coupled: bennaFusi({ learningRate: 0.1, beakers: 3, form: 'coupled' }).getClassName(),
         iterations: model.optimizer.iterations,
       }));
     `);

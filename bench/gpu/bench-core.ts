@@ -441,10 +441,10 @@ export async function runCoupledBench(
       const row: CoupledRow = { n, m, fusedMs: null, opsMs: null };
       const expected: Expected = {
         label: `bennaFusi coupled m=${m}`,
-        dynamics: bennaFusiDynamics({ learningRate: 0.5, variables: m }),
+        dynamics: bennaFusiDynamics({ learningRate: 0.5, beakers: m }),
         pivot: 0,
       };
-      const make = () => bennaFusi({ learningRate: 0.5, variables: m, form: 'coupled' });
+      const make = () => bennaFusi({ learningRate: 0.5, beakers: m, form: 'coupled' });
       if (!fits(n, m)) {
         row.note = 'slot buffer exceeds maxStorageBufferBindingSize';
       } else {

@@ -5,8 +5,8 @@ import type { LinearDynamics } from './linear-dynamics.js';
 export interface BennaFusiOptions {
   /** α > 0: the gradient enters u_1 as −(α/C_1)·g. */
   learningRate: number;
-  /** m ≥ 1, the number of coupled variables u_1 … u_m. */
-  variables: number;
+  /** m ≥ 1, the number of beakers u_1 … u_m (coupled state variables). */
+  beakers: number;
   /** C_1 … C_m > 0, the beakers' widths. Default C_k = 2^(k−1). */
   capacities?: readonly number[];
   /**
@@ -22,7 +22,7 @@ export function bennaFusiConstants(
   options: BennaFusiOptions,
 ): { alpha: number; capacities: number[]; couplings: number[] } {
   const alpha = positive(where, 'learningRate', options?.learningRate);
-  const m = integerAtLeast(where, 'variables', options.variables, 1);
+  const m = integerAtLeast(where, 'beakers', options.beakers, 1);
   const capacities =
     options.capacities === undefined
       ? Array.from({ length: m }, (_, k) => 2 ** k)
@@ -62,7 +62,7 @@ export function bennaFusiConstants(
  * the decays γ_i of the equivalent multiscale optimizer (see `diagonalize`). With the defaults the
  * forgetting curve falls as t^(−1/2) over a range that grows as 4^m.
  * @example
- * bennaFusiDynamics({learningRate: 1, variables: 4})
+ * bennaFusiDynamics({learningRate: 1, beakers: 4})
  */
 export function bennaFusiDynamics(options: BennaFusiOptions): LinearDynamics {
   const { alpha, capacities: C, couplings: g } = bennaFusiConstants('bennaFusiDynamics', options);

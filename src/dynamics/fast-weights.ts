@@ -9,7 +9,7 @@ export interface FastWeightOptions {
   /** Learning rate of the fast part. */
   fastLearningRate: number;
   /** Retention of the fast part per step, in [0, 1]; 0 forgets at once. */
-  fastDecay: number;
+  fastRetention: number;
 }
 
 /** Validates the options and returns them as multiscale constants (slow first). */
@@ -19,7 +19,7 @@ export function fastWeightConstants(
 ): { alpha: number[]; gamma: number[] } {
   const slow = finite(where, 'slowLearningRate', options?.slowLearningRate);
   const fast = finite(where, 'fastLearningRate', options?.fastLearningRate);
-  const decay = inRange(where, 'fastDecay', options?.fastDecay, 0, 1);
+  const decay = inRange(where, 'fastRetention', options?.fastRetention, 0, 1);
   return { alpha: [slow, fast], gamma: [1, decay] };
 }
 
@@ -30,7 +30,7 @@ export function fastWeightConstants(
  * $$ \omega_s \leftarrow \omega_s - \alpha_s g, \quad
  *    \omega_f \leftarrow \gamma_f\,\omega_f - \alpha_f g, \quad w = \omega_s + \omega_f $$
  * @example
- * fastWeightDynamics({slowLearningRate: 0.01, fastLearningRate: 0.5, fastDecay: 0.9})
+ * fastWeightDynamics({slowLearningRate: 0.01, fastLearningRate: 0.5, fastRetention: 0.9})
  */
 export function fastWeightDynamics(options: FastWeightOptions): LinearDynamics {
   return multiscaleDynamics(fastWeightConstants('fastWeightDynamics', options));

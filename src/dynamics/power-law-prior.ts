@@ -9,7 +9,7 @@ import { fail, finite, integerAtLeast, positive } from '../validate.js';
  * with stationary variance p_i = q_i / (1 − γ_i²) per component.
  */
 export interface DriftPrior {
-  /** τ_i in steps, fastest first. */
+  /** τ_i in steps, slowest first (the library's order for every per-timescale array). */
   timescales: number[];
   /** γ_i = e^{−1/τ_i}, the per-step retention of each component. */
   gamma: number[];
@@ -21,7 +21,10 @@ export interface DriftPrior {
 
 /** Options of `powerLaw`. */
 export interface PowerLawOptions {
-  /** `[fastest, slowest]`: the band of timescales, in steps, over which the spectrum is a power law. */
+  /**
+   * `[shortest, longest]`: the band of timescales, in steps, over which the spectrum is a power
+   * law (a range; the returned arrays are ordered slowest first).
+   */
   band: readonly [number, number];
   /** How many log-spaced timescales span the band (one per decade is enough for a smooth 1/f). */
   count: number;
@@ -44,7 +47,8 @@ export function timescaleDecay(timescale: number, where = 'timescaleDecay', name
 
 /**
  * A prior whose spectrum is a power law f^−β over a band of timescales: `count` log-spaced
- * timescales τ_i from `fastest` to `slowest`, with stationary variances p_i ∝ τ_i^{β−1}.
+ * timescales τ_i spanning the band, with stationary variances p_i ∝ τ_i^{β−1}. Every array is
+ * ordered slowest first (τ_1 the longest), like `diagonalize` and every optimizer.
  *
  * Why it works: an AR(1) component with timescale τ and variance p has a Lorentzian spectrum
  * S_τ(f) ≈ 2pτ / (1 + (2πfτ)²). Summing Lorentzians spaced evenly in log τ with weight
@@ -52,6 +56,7 @@ export function timescaleDecay(timescale: number, where = 'timescaleDecay', name
  * 1/(2π τ_min). With β = 1 every component carries the same variance (Jones et al., ICLR 2023).
  * @example
  * const prior = powerLaw({band: [1, 1e4], count: 5, variance: 5}); // γ, p_i = 1 each, q_i
+ * prior.timescales // [10000, 1000, 100, 10, 1]
  */
 export function powerLaw(options: PowerLawOptions): DriftPrior {
   const where = 'powerLaw';
@@ -72,7 +77,7 @@ export function powerLaw(options: PowerLawOptions): DriftPrior {
   }
   const variance = positive(where, 'variance', options.variance ?? 1);
   const timescales = Array.from({ length: count }, (_, i) =>
-    count === 1 ? Math.sqrt(fastest * slowest) : fastest * (slowest / fastest) ** (i / (count - 1)),
+    count === 1 ? Math.sqrt(fastest * slowest) : slowest * (fastest / slowest) ** (i / (count - 1)),
   );
   const raw = timescales.map((tau) => tau ** (exponent - 1));
   const total = raw.reduce((a, b) => a + b, 0);

@@ -118,7 +118,9 @@ export function teacherStream(seed: number, s: Sizes): Stream {
     groupScale.fill(scales(s)[gi] as number, at, at + n);
     at += n;
   });
-  const parts = prior.gamma.map((_, i) =>
+  // Components drawn fastest first: the order with which this stream's results were published.
+  const order = prior.gamma.map((_, i) => prior.gamma.length - 1 - i);
+  const parts = order.map((i) =>
     Float64Array.from(
       { length: total },
       () => Math.sqrt(prior.priorVariance[i] as number) * rng.normal(),
@@ -154,8 +156,9 @@ export function teacherStream(seed: number, s: Sizes): Stream {
       out += (hiddenOut[h] as number) * (theta[w2 + h] as number);
     }
     y[t] = out + s.noise * rng.normal();
-    prior.gamma.forEach((g, i) => {
-      const part = parts[i] as Float64Array;
+    order.forEach((i, n) => {
+      const part = parts[n] as Float64Array;
+      const g = prior.gamma[i] as number;
       const q = Math.sqrt(prior.processNoise[i] as number);
       for (let p = 0; p < total; p++) part[p] = g * (part[p] as number) + q * rng.normal();
     });

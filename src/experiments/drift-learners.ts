@@ -141,7 +141,7 @@ export function defaultDriftLearners(): DriftLearner[] {
         fastWeights({
           slowLearningRate: h.slow as number,
           fastLearningRate: h.fast as number,
-          fastDecay: h.decay as number,
+          fastRetention: h.decay as number,
         }),
     ),
     optimizerLearner(
@@ -150,7 +150,7 @@ export function defaultDriftLearners(): DriftLearner[] {
         pick(q, [0.03, 0.1, 0.3, 1], [0.1, 0.3]).flatMap((lr) =>
           pick(q, [4, 8], [6]).map((m) => ({ lr, m })),
         ),
-      (h) => bennaFusi({ learningRate: h.lr as number, variables: h.m as number }),
+      (h) => bennaFusi({ learningRate: h.lr as number, beakers: h.m as number }),
     ),
     optimizerLearner(
       'multiscale (derived)',

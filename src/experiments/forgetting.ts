@@ -56,7 +56,7 @@ export function forgettingModels(
       dynamics: fastWeightDynamics({
         slowLearningRate: 0.05,
         fastLearningRate: 0.95,
-        fastDecay: 0.9,
+        fastRetention: 0.9,
       }),
     },
     {
@@ -75,7 +75,7 @@ export function forgettingModels(
   for (let m = 2; m <= maxVariables; m++) {
     models.push({
       name: `Benna–Fusi m=${m}`,
-      dynamics: bennaFusiDynamics({ learningRate: 1, variables: m }),
+      dynamics: bennaFusiDynamics({ learningRate: 1, beakers: m }),
     });
   }
   return models;

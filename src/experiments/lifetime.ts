@@ -25,22 +25,22 @@ export interface SynapseModel {
 }
 
 /**
- * The two synapses the experiment compares: a Benna–Fusi chain of `variables` beakers and a
+ * The two synapses the experiment compares: a Benna–Fusi chain of m = `beakers` beakers and a
  * single exponential synapse ω ← γω − g. The defaults (m = 6, γ = 0.98) keep every lifetime for
  * N ≤ 10⁴ within about a thousand steps, and inside Benna–Fusi's slowest timescale (~1.5·10⁴).
  */
 export function synapseModels(
-  options: { variables?: number; decay?: number } = {},
+  options: { beakers?: number; decay?: number } = {},
 ): SynapseModel[] {
-  const m = integerAtLeast('synapseModels', 'variables', options.variables ?? 6, 1);
+  const m = integerAtLeast('synapseModels', 'beakers', options.beakers ?? 6, 1);
   const gamma = positive('synapseModels', 'decay', options.decay ?? 0.98);
   if (gamma >= 1)
     fail('synapseModels', 'decay', gamma, 'it must be < 1 so that the synapse forgets');
   return [
     {
       name: `Benna–Fusi m=${m}`,
-      dynamics: bennaFusiDynamics({ learningRate: 1, variables: m }),
-      optimizer: () => bennaFusi({ learningRate: 1, variables: m }),
+      dynamics: bennaFusiDynamics({ learningRate: 1, beakers: m }),
+      optimizer: () => bennaFusi({ learningRate: 1, beakers: m }),
     },
     {
       name: `exponential γ=${gamma}`,
@@ -311,7 +311,7 @@ export interface LifetimeOptions {
   /** Quick sizes. */
   quick?: boolean;
   /** Benna–Fusi chain length (see `synapseModels`). */
-  variables?: number;
+  beakers?: number;
   /** Exponential synapse's decay (see `synapseModels`). */
   decay?: number;
   /** Called with (fraction done, label). */
@@ -370,7 +370,7 @@ export async function runLifetime(options: LifetimeOptions): Promise<LifetimeRes
     options.curveSizes ?? Array.from({ length: 13 }, (_, i) => Math.round(100 * 10 ** (i / 3)));
   const samples = options.samples ?? (options.quick ? 3000 : 6000);
   const models = synapseModels({
-    ...(options.variables === undefined ? {} : { variables: options.variables }),
+    ...(options.beakers === undefined ? {} : { beakers: options.beakers }),
     ...(options.decay === undefined ? {} : { decay: options.decay }),
   });
   const rows: LifetimeRow[] = [];

@@ -26,7 +26,8 @@ export interface PowerLawOptions {
  *
  * Why it works: t^(−p) = Γ(p)⁻¹ ∫₀^∞ s^(p−1) e^(−st) ds is a continuous mixture of
  * exponentials; log-spaced rates discretize that integral with α_i ∝ τ_i^(−p). The fit corrects
- * the ends of the range, where the discretization is truncated.
+ * the ends of the range, where the discretization is truncated. `alpha` and `gamma` are ordered
+ * slowest first.
  * @example
  * const {alpha, gamma} = powerLawMultiscale({exponent: 0.5, count: 10, fastest: 1, slowest: 1e4});
  * multiscale({alpha, gamma}) // a tf.Optimizer that forgets as t^(−1/2)
@@ -48,5 +49,6 @@ export function powerLawMultiscale(options: PowerLawOptions): { alpha: number[];
     A,
     samples.map(() => 1),
   ).map((a) => a * amplitude);
-  return { alpha, gamma };
+  // Slowest first, the library's order for every per-timescale array.
+  return { alpha: alpha.reverse(), gamma: gamma.reverse() };
 }

@@ -61,7 +61,7 @@ export function switchingLearners(): SwitchingLearner[] {
         fastWeights({
           slowLearningRate: h.slow as number,
           fastLearningRate: h.fast as number,
-          fastDecay: h.decay as number,
+          fastRetention: h.decay as number,
         }),
     },
     {

@@ -39,9 +39,9 @@ export function multiscale(config: MultiscaleConfig): MultiscaleOptimizer {
 }
 
 /**
- * Fast weights: a slow part that never decays plus a fast part that decays by `fastDecay`.
+ * Fast weights: a slow part that never decays plus a fast part that decays by `fastRetention`.
  * @example
- * fastWeights({slowLearningRate: 0.01, fastLearningRate: 0.3, fastDecay: 0.95})
+ * fastWeights({slowLearningRate: 0.01, fastLearningRate: 0.3, fastRetention: 0.95})
  */
 export function fastWeights(options: FastWeightOptions): MultiscaleOptimizer {
   return new MultiscaleOptimizer(fastWeightConstants('fastWeights', options));
@@ -63,7 +63,7 @@ export function momentum(
  * The Benna–Fusi synapse, by default as its decoupled eigenmodes; `form: 'coupled'` runs the
  * chain of beakers itself.
  * @example
- * bennaFusi({learningRate: 0.5, variables: 6})
+ * bennaFusi({learningRate: 0.5, beakers: 6})
  */
 export function bennaFusi(
   options: BennaFusiOptions & FormOption,

@@ -50,7 +50,7 @@ export function matrixCells(
  * Plot options drawing a matrix as a grid of colored cells with each entry printed in it, on a
  * diverging (10-step quantized) scale centred at 0 (negative red, positive blue). Use it for T, V, V⁻¹ or diag(Λ).
  * @example
- * matrixChart(bennaFusiDynamics({learningRate: 1, variables: 4}).transition,
+ * matrixChart(bennaFusiDynamics({learningRate: 1, beakers: 4}).transition,
  *   { title: 'T', rowLabel: 'row', columnLabel: 'column' })
  */
 export function matrixChart(

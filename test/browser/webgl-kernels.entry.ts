@@ -127,7 +127,7 @@ function optimizerSteps(): { kernelCalls: number; leaked: number; maxDiff: numbe
 function coupledVsDiagonal(): { maxDiff: number; scale: number; leaked: number } {
   let leaked = 0;
   const weights = (form: 'coupled' | 'diagonal') => {
-    const opt = bennaFusi({ learningRate: 0.5, variables: 5, form });
+    const opt = bennaFusi({ learningRate: 0.5, beakers: 5, form });
     const w = tf.variable(tf.tensor(uniforms(7, 64), [8, 8]));
     let after1 = 0;
     for (let i = 0; i < 100; i++) {
@@ -156,8 +156,8 @@ function coupledVsDiagonal(): { maxDiff: number; scale: number; leaked: number }
 const coupledCases: Record<string, LinearDynamics> = {
   momentum: momentumDynamics({ learningRate: 0.1, momentum: 0.9 }),
   scaledMiddle,
-  bennaFusi5: bennaFusiDynamics({ learningRate: 0.5, variables: 5 }),
-  bennaFusi8: bennaFusiDynamics({ learningRate: 0.5, variables: 8 }),
+  bennaFusi5: bennaFusiDynamics({ learningRate: 0.5, beakers: 5 }),
+  bennaFusi8: bennaFusiDynamics({ learningRate: 0.5, beakers: 8 }),
 };
 
 /** TridiagonalStep kernel and ops fallback against the dense float64 step (worst ratios). */

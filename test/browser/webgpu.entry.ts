@@ -261,7 +261,7 @@ Object.assign(globalThis, {
       const fused = await run(true);
       const ops = await run(false);
       // The kernels a coupled Benna–Fusi step runs on webgpu.
-      const opt = bennaFusi({ learningRate: 0.5, variables: k, form: 'coupled' });
+      const opt = bennaFusi({ learningRate: 0.5, beakers: k, form: 'coupled' });
       const v = tf.variable(tf.zeros([n]));
       const g = tf.ones([n]);
       opt.applyGradients({ [v.name]: g });
@@ -302,7 +302,7 @@ Object.assign(globalThis, {
       const expected = beakerFinal(m, alpha, w0, grads, steps);
       const out: Record<string, Comparison> = {};
       for (const form of ['coupled', 'diagonal'] as const) {
-        const opt = bennaFusi({ learningRate: alpha, variables: m, form });
+        const opt = bennaFusi({ learningRate: alpha, beakers: m, form });
         const w = tf.variable(tf.tensor1d(Array.from(w0)));
         for (let t = 0; t < steps; t++) {
           const grad = tf.tensor1d(Float32Array.from(grads.subarray(t * n, (t + 1) * n)));

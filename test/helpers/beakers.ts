@@ -6,13 +6,13 @@
  * step, as `trace[t·n + j]`.
  */
 export function beakerTrace(
-  variables: number,
+  beakers: number,
   alpha: number,
   w0: ArrayLike<number>,
   gradients: ArrayLike<number>,
   steps: number,
 ): Float64Array {
-  const m = variables;
+  const m = beakers;
   const n = w0.length;
   const C = Array.from({ length: m }, (_, k) => 2 ** k);
   const g = Array.from({ length: m }, (_, k) => 2 ** (-k - 3));
@@ -42,11 +42,11 @@ export function beakerTrace(
 
 /** u_1 of every weight after the last step of `beakerTrace`. */
 export function beakerFinal(
-  variables: number,
+  beakers: number,
   alpha: number,
   w0: ArrayLike<number>,
   gradients: ArrayLike<number>,
   steps: number,
 ): Float64Array {
-  return beakerTrace(variables, alpha, w0, gradients, steps).subarray((steps - 1) * w0.length);
+  return beakerTrace(beakers, alpha, w0, gradients, steps).subarray((steps - 1) * w0.length);
 }

@@ -93,7 +93,7 @@ function checkAgainstLibrary(name: string, d: Data): void {
   } else if (name === 'benna-fusi') {
     const dyn = bennaFusiDynamics({
       learningRate: d.learningRate as number,
-      variables: d.m as number,
+      beakers: d.m as number,
       couplings: numbers(d.couplings),
     });
     // One lesson: g = −1 for `lesson` steps, then nothing; the figure publishes log-spaced steps.
@@ -125,7 +125,7 @@ function checkAgainstLibrary(name: string, d: Data): void {
     expect(total).toBeCloseTo(d.learningRate as number, 9);
   } else if (name === 'forgetting') {
     const h = impulseResponse(
-      bennaFusiDynamics({ learningRate: d.learningRate as number, variables: d.m as number }),
+      bennaFusiDynamics({ learningRate: d.learningRate as number, beakers: d.m as number }),
       d.steps as number,
     );
     expectClose(

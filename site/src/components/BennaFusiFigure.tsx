@@ -28,7 +28,7 @@ function couplingsOf(m: number, first: number, ratio: number): number[] {
  */
 export function bennaFusiRun(m: number, first: number, ratio: number) {
   const couplings = couplingsOf(m, first, ratio);
-  const d = bennaFusiDynamics({ learningRate: LEARNING_RATE, variables: m, couplings });
+  const d = bennaFusiDynamics({ learningRate: LEARNING_RATE, beakers: m, couplings });
   const { alpha, gamma } = diagonalize(d);
   const gradients = Array.from({ length: STEPS }, (_, t) => (t < LESSON ? -1 : 0));
   const coupled = simulate(d, gradients);

@@ -24,7 +24,7 @@ export function stepsFor(m: number): number {
 export function forgettingRun(m: number) {
   const steps = stepsFor(m);
   const h = impulseResponse(
-    bennaFusiDynamics({ learningRate: LEARNING_RATE, variables: m }),
+    bennaFusiDynamics({ learningRate: LEARNING_RATE, beakers: m }),
     steps,
   );
   const index = sampleIndices(steps, 160, true);
@@ -61,7 +61,7 @@ export function lifetimeRun() {
   return LIFETIME_MODELS.map((model) => {
     const d =
       model.kind === 'bennaFusi'
-        ? bennaFusiDynamics({ learningRate: 1, variables: model.m })
+        ? bennaFusiDynamics({ learningRate: 1, beakers: model.m })
         : multiscaleDynamics({ alpha: [1], gamma: [model.gamma] });
     const curve = closedFormSnr(d, nMax);
     const lifetime = LIFETIME_N.map((n) =>
