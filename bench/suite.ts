@@ -282,10 +282,7 @@ function tensorCounts(): BackendResult['tensors'] {
   const out: BackendResult['tensors'] = [];
   const cases: [string, () => tf.Optimizer][] = [
     ['multiscale k=4', () => multiscaleFor(4)],
-    [
-      'bennaFusi m=4 coupled',
-      () => bennaFusi({ learningRate: 0.5, beakers: 4, form: 'coupled' }),
-    ],
+    ['bennaFusi m=4 coupled', () => bennaFusi({ learningRate: 0.5, beakers: 4, form: 'coupled' })],
     ['tf.train.momentum', () => tf.train.momentum(0.01, 0.9)],
   ];
   for (const [name, make] of cases) {
@@ -312,10 +309,7 @@ async function memoryTable(): Promise<BackendResult['memory']> {
     ...[1, 2, 4, 8].map(
       (k) => [`multiscale k=${k}`, () => multiscaleFor(k)] as [string, () => tf.Optimizer],
     ),
-    [
-      'bennaFusi m=8 coupled',
-      () => bennaFusi({ learningRate: 0.5, beakers: 8, form: 'coupled' }),
-    ],
+    ['bennaFusi m=8 coupled', () => bennaFusi({ learningRate: 0.5, beakers: 8, form: 'coupled' })],
   ];
   for (const [name, make] of cases) {
     const opt = make();

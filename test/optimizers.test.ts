@@ -175,7 +175,11 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
       });
 
       it('when the fast part has decayed, w equals the slow part', () => {
-        const opt = fastWeights({ slowLearningRate: 0.05, fastLearningRate: 0.5, fastRetention: 0.5 });
+        const opt = fastWeights({
+          slowLearningRate: 0.05,
+          fastLearningRate: 0.5,
+          fastRetention: 0.5,
+        });
         const w = tf.variable(tf.tensor1d([0.3, -0.2, 0.1]));
         // Slow part after one gradient: w0 − α_s·g, computed in float64.
         const g = [1, -2, 0.5];
@@ -207,10 +211,7 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
           () => momentum({ learningRate: 0.02, momentum: 0.9, nesterov: true, form: 'coupled' }),
         ],
         ['bennaFusi diagonal', () => bennaFusi({ learningRate: 0.2, beakers: 4 })],
-        [
-          'bennaFusi coupled',
-          () => bennaFusi({ learningRate: 0.2, beakers: 4, form: 'coupled' }),
-        ],
+        ['bennaFusi coupled', () => bennaFusi({ learningRate: 0.2, beakers: 4, form: 'coupled' })],
       ];
       for (const [name, make] of makers) {
         it(`${name}: 100 + save/load + 100 steps = 200 steps`, async () => {

@@ -29,9 +29,7 @@ export interface SynapseModel {
  * single exponential synapse ω ← γω − g. The defaults (m = 6, γ = 0.98) keep every lifetime for
  * N ≤ 10⁴ within about a thousand steps, and inside Benna–Fusi's slowest timescale (~1.5·10⁴).
  */
-export function synapseModels(
-  options: { beakers?: number; decay?: number } = {},
-): SynapseModel[] {
+export function synapseModels(options: { beakers?: number; decay?: number } = {}): SynapseModel[] {
   const m = integerAtLeast('synapseModels', 'beakers', options.beakers ?? 6, 1);
   const gamma = positive('synapseModels', 'decay', options.decay ?? 0.98);
   if (gamma >= 1)

@@ -23,10 +23,7 @@ export function stepsFor(m: number): number {
  */
 export function forgettingRun(m: number) {
   const steps = stepsFor(m);
-  const h = impulseResponse(
-    bennaFusiDynamics({ learningRate: LEARNING_RATE, beakers: m }),
-    steps,
-  );
+  const h = impulseResponse(bennaFusiDynamics({ learningRate: LEARNING_RATE, beakers: m }), steps);
   const index = sampleIndices(steps, 160, true);
   const t = index.map((i) => i + 1);
   const trace = index.map((i) => -(h[i] as number));
