@@ -13,11 +13,22 @@ export {
   provideNodeWebGPU,
   useBestBackend,
 } from './backend.js';
+export { type AggmoOptions, aggmoDynamics } from './dynamics/aggmo.js';
 export { type BennaFusiOptions, bennaFusiDynamics } from './dynamics/benna-fusi.js';
+export {
+  type BeakerInit,
+  type ComplexSynapseOptions,
+  complexSynapseDynamics,
+} from './dynamics/complex-synapse.js';
 export { type Diagonalization, diagonalize } from './dynamics/diagonalize.js';
 export { type FastWeightOptions, fastWeightDynamics } from './dynamics/fast-weights.js';
 export { impulseResponse } from './dynamics/impulse-response.js';
-export { type LinearDynamics, pivotIndex, restingState } from './dynamics/linear-dynamics.js';
+export {
+  checkStable,
+  type LinearDynamics,
+  pivotIndex,
+  restingState,
+} from './dynamics/linear-dynamics.js';
 export { type MomentumOptions, momentumDynamics } from './dynamics/momentum.js';
 export { type MultiscaleOptions, multiscaleDynamics } from './dynamics/multiscale.js';
 export {
@@ -27,12 +38,13 @@ export {
   powerLaw,
   timescaleDecay,
 } from './dynamics/power-law-prior.js';
+export { type QhmOptions, qhmDynamics } from './dynamics/qhm.js';
 export { simulate, type Trajectory } from './dynamics/simulate.js';
 export {
   hasMultiscaleStepKernel,
   MULTISCALE_STEP,
   type MultiscaleStepArgs,
-  type MultiscaleStepAttrs,
+  type MultiscaleStepConstants,
   type MultiscaleStepInputs,
   type MultiscaleStepKernelFunc,
   registerMultiscaleStepKernel,
@@ -66,5 +78,5 @@ export {
 } from './optimizers/factories.js';
 export { LinearDynamicsOptimizer } from './optimizers/linear-dynamics-optimizer.js';
 export { type MultiscaleConfig, MultiscaleOptimizer } from './optimizers/multiscale-optimizer.js';
-export type { MultiscaleStepConstants } from './optimizers/multiscale-step.js';
+export { aggmo, complexSynapse, qhm } from './optimizers/published-optimizers.js';
 export { type NamedTensor, SlotOptimizer, type SlotUpdate } from './optimizers/slot-optimizer.js';
