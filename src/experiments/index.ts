@@ -7,6 +7,17 @@
  */
 export { driftChart, forgettingChart, lifetimeChart, taskSwitchingChart } from './charts.js';
 export {
+  autocorrelation,
+  type Complex,
+  closedLoopEigenvalues,
+  closedLoopMatrix,
+  convergenceRate,
+  optimalMomentum,
+  type RavineOptions,
+  type RavinePath,
+  ravinePath,
+} from './closed-loop.js';
+export {
   impulseResponseAt,
   type MeasuredSlope,
   measuredSlope,
