@@ -131,6 +131,8 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
       expect(tf.memory().numTensors).toBe(before);
       const calls = spy.mock.calls.filter(([name]) => name === MULTISCALE_STEP).length;
       expect(calls).toBe(21);
+      // The generic path's constant tensors are made only when the generic path runs.
+      expect(Reflect.get(opt, 'tensors')).toBeNull();
       spy.mockRestore();
       opt.dispose();
       tf.dispose([w, g]);

@@ -27,7 +27,7 @@ export {
   hasMultiscaleStepKernel,
   MULTISCALE_STEP,
   type MultiscaleStepArgs,
-  type MultiscaleStepAttrs,
+  type MultiscaleStepConstants,
   type MultiscaleStepInputs,
   type MultiscaleStepKernelFunc,
   registerMultiscaleStepKernel,

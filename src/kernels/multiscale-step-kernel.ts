@@ -1,5 +1,26 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { MultiscaleStepConstants } from '../optimizers/multiscale-step.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import { hasFusedKernel, registerFusedKernel, runFusedKernel } from './register.js';
+
+/**
+ * Constants of one multiscale step in the k−1-slot layout, and the attributes of the
+ * `MultiscaleStep` kernel: subweight p (the pivot) lives inside w, the other k−1 are the slot rows.
+ * With ω_p = w − Σ_r S_r,
+ *
+ * $$ S_r \leftarrow \gamma_r S_r - \alpha_r g, \qquad
+ *    w \leftarrow \gamma_p w + \sum_r (\gamma_r - \gamma_p) S_r - \Big(\sum_i \alpha_i\Big) g $$
+ */
+export interface MultiscaleStepConstants {
+  /** γ_p, the decay of the subweight stored in w. */
+  pivotDecay: number;
+  /** Σ_i α_i over all k subweights. */
+  totalRate: number;
+  /** γ_r for each slot row. */
+  decays: number[];
+  /** α_r for each slot row. */
+  rates: number[];
+  /** γ_r − γ_p for each slot row, computed in float64. */
+  cross: number[];
+}
 
 /**
  * Name of the fused multiscale-step kernel. A backend that registers a kernel under this name (see
@@ -10,7 +31,7 @@ import type { MultiscaleStepConstants } from '../optimizers/multiscale-step.js';
  * `MultiscaleStepConstants` for the math):
  * - **inputs** (`MultiscaleStepInputs`): `value` (w, float32, any shape), `gradient` (g, same shape),
  *   and, when k > 1, `slot` (S, shape `[r, ...shape]`, row-major: row i is entries i·n … i·n+n−1).
- * - **attrs** (`MultiscaleStepAttrs`): the step constants as plain numbers and arrays.
+ * - **attrs** (`MultiscaleStepConstants`): the step constants as plain numbers and arrays.
  * - **outputs**: `[newValue, newSlot]` with the shapes of `value` and `slot` (just `[newValue]`
  *   when there is no slot), as fresh float32 tensors; the inputs are not modified.
  *
@@ -25,13 +46,10 @@ export interface MultiscaleStepInputs {
   slot?: tf.TensorInfo;
 }
 
-/** Attributes of the `MultiscaleStep` kernel: the step constants, as given to the optimizer. */
-export type MultiscaleStepAttrs = MultiscaleStepConstants;
-
 /** What a backend's `MultiscaleStep` implementation receives (`tf.KernelFunc`'s argument, typed). */
 export interface MultiscaleStepArgs {
   inputs: MultiscaleStepInputs;
-  attrs: MultiscaleStepAttrs;
+  attrs: MultiscaleStepConstants;
   /** The backend the kernel is registered for (cast it to that backend's class). */
   backend: tf.KernelBackend;
 }
@@ -52,19 +70,12 @@ export function registerMultiscaleStepKernel(
   backendName: string,
   kernelFunc: MultiscaleStepKernelFunc,
 ): void {
-  if (tf.getKernel(MULTISCALE_STEP, backendName) !== undefined) {
-    tf.unregisterKernel(MULTISCALE_STEP, backendName);
-  }
-  tf.registerKernel({
-    kernelName: MULTISCALE_STEP,
-    backendName,
-    kernelFunc: kernelFunc as unknown as tf.KernelFunc,
-  });
+  registerFusedKernel(MULTISCALE_STEP, backendName, kernelFunc);
 }
 
 /** Whether `backendName` (default: the active backend) has a fused `MultiscaleStep` kernel. */
-export function hasMultiscaleStepKernel(backendName: string = tf.getBackend()): boolean {
-  return tf.getKernel(MULTISCALE_STEP, backendName) !== undefined;
+export function hasMultiscaleStepKernel(backendName?: string): boolean {
+  return hasFusedKernel(MULTISCALE_STEP, backendName);
 }
 
 /**
@@ -77,8 +88,10 @@ export function runMultiscaleStepKernel(
   slot: tf.Tensor | null,
   constants: MultiscaleStepConstants,
 ): { value: tf.Tensor; slot: tf.Tensor | null } {
-  const inputs: tf.NamedTensorMap = slot === null ? { value, gradient } : { value, gradient, slot };
-  const attrs = constants as unknown as tf.NamedAttrMap;
-  const out = tf.engine().runKernel<tf.Tensor[]>(MULTISCALE_STEP, inputs, attrs);
+  const out = runFusedKernel(
+    MULTISCALE_STEP,
+    { value, gradient, slot: slot ?? undefined },
+    constants,
+  );
   return { value: out[0] as tf.Tensor, slot: slot === null ? null : (out[1] as tf.Tensor) };
 }

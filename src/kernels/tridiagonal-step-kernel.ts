@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hasFusedKernel, registerFusedKernel, runFusedKernel } from './register.js';
 
 /**
  * Name of the fused tridiagonal linear-step kernel, used by `LinearDynamicsOptimizer` when the
@@ -40,19 +41,12 @@ export function registerTridiagonalStepKernel(
   backendName: string,
   kernelFunc: (args: TridiagonalStepArgs) => tf.TensorInfo[],
 ): void {
-  if (tf.getKernel(TRIDIAGONAL_STEP, backendName) !== undefined) {
-    tf.unregisterKernel(TRIDIAGONAL_STEP, backendName);
-  }
-  tf.registerKernel({
-    kernelName: TRIDIAGONAL_STEP,
-    backendName,
-    kernelFunc: kernelFunc as unknown as tf.KernelFunc,
-  });
+  registerFusedKernel(TRIDIAGONAL_STEP, backendName, kernelFunc);
 }
 
 /** Whether `backendName` (default: the active backend) has a `TridiagonalStep` kernel. */
-export function hasTridiagonalStepKernel(backendName: string = tf.getBackend()): boolean {
-  return tf.getKernel(TRIDIAGONAL_STEP, backendName) !== undefined;
+export function hasTridiagonalStepKernel(backendName?: string): boolean {
+  return hasFusedKernel(TRIDIAGONAL_STEP, backendName);
 }
 
 /** Runs the active backend's `TridiagonalStep` through the engine. Call inside `tf.tidy`. */
@@ -62,13 +56,7 @@ export function runTridiagonalStepKernel(
   slot: tf.Tensor,
   attrs: TridiagonalStepAttrs,
 ): { value: tf.Tensor; slot: tf.Tensor } {
-  const out = tf
-    .engine()
-    .runKernel<tf.Tensor[]>(
-      TRIDIAGONAL_STEP,
-      { value, gradient, slot },
-      attrs as unknown as tf.NamedAttrMap,
-    );
+  const out = runFusedKernel(TRIDIAGONAL_STEP, { value, gradient, slot }, attrs);
   return { value: out[0] as tf.Tensor, slot: out[1] as tf.Tensor };
 }
 

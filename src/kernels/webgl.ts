@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type MultiscaleStepArgs,
-  type MultiscaleStepAttrs,
+  type MultiscaleStepConstants,
   registerMultiscaleStepKernel,
 } from './multiscale-step-kernel.js';
 import {
@@ -34,7 +34,7 @@ function lit(x: number): string {
  * The new weight, one GPGPU pass over w, g and the slot rows (every row's flow into w at once).
  * The constants are baked into the shader, so each optimizer compiles it once per shape.
  */
-function weightProgram(n: number, r: number, a: MultiscaleStepAttrs): Program {
+function weightProgram(n: number, r: number, a: MultiscaleStepConstants): Program {
   const flow = a.cross.slice(0, r).map((c, j) => `acc += ${lit(c)} * getS(${j}, i);`);
   return {
     variableNames: r === 0 ? ['W', 'G'] : ['W', 'G', 'S'],
@@ -49,7 +49,7 @@ function weightProgram(n: number, r: number, a: MultiscaleStepAttrs): Program {
 }
 
 /** The new slot rows `[r, n]`, one GPGPU pass over the rows and g. */
-function slotProgram(n: number, r: number, a: MultiscaleStepAttrs): Program {
+function slotProgram(n: number, r: number, a: MultiscaleStepConstants): Program {
   const coef = (values: number[]) =>
     values
       .slice(0, r - 1)
@@ -87,7 +87,7 @@ function perRow(values: number[]): string {
  * four entries. A slot row j of `[r, ...shape]` packs exactly like the weight, so texel (j, c…)
  * of the slot lines up with texel (c…) of the weight and the gradient.
  */
-function packedPrograms(shape: number[], r: number, a: MultiscaleStepAttrs): Program[] {
+function packedPrograms(shape: number[], r: number, a: MultiscaleStepConstants): Program[] {
   const rank = shape.length;
   const type = rank === 2 ? 'ivec2' : 'ivec3';
   const at = COORDS.slice(0, rank)

@@ -91,8 +91,9 @@ export class MultiscaleOptimizer extends SlotOptimizer {
   }
 
   protected update(value: tf.Tensor, gradient: tf.Tensor, slot: tf.Tensor | null): SlotUpdate {
-    if (slot !== null && this.tensors === null) this.tensors = stepTensors(this.constants);
-    return multiscaleStep(value, gradient, slot, this.constants, this.tensors);
+    // The constant tensors are made only if the generic path runs (no fused kernel).
+    const tensors = () => (this.tensors ??= stepTensors(this.constants));
+    return multiscaleStep(value, gradient, slot, this.constants, tensors);
   }
 
   /**

@@ -2,32 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerBuiltinKernels } from '../kernels/index.js';
 import {
   hasMultiscaleStepKernel,
+  type MultiscaleStepConstants,
   runMultiscaleStepKernel,
 } from '../kernels/multiscale-step-kernel.js';
+
+export type { MultiscaleStepConstants };
 
 // The fused kernels register with the module that dispatches to them (package.json lists
 // dist/optimizers/*.js as having side effects, so bundlers keep this call).
 registerBuiltinKernels();
-
-/**
- * Constants of one multiscale step in the k−1-slot layout: subweight p (the pivot) lives inside w,
- * the other k−1 are the slot rows. With ω_p = w − Σ_r S_r,
- *
- * $$ S_r \leftarrow \gamma_r S_r - \alpha_r g, \qquad
- *    w \leftarrow \gamma_p w + \sum_r (\gamma_r - \gamma_p) S_r - \Big(\sum_i \alpha_i\Big) g $$
- */
-export interface MultiscaleStepConstants {
-  /** γ_p, the decay of the subweight stored in w. */
-  pivotDecay: number;
-  /** Σ_i α_i over all k subweights. */
-  totalRate: number;
-  /** γ_r for each slot row. */
-  decays: number[];
-  /** α_r for each slot row. */
-  rates: number[];
-  /** γ_r − γ_p for each slot row, computed in float64. */
-  cross: number[];
-}
 
 /** Small constant tensors for the generic step, made once per optimizer and kept. */
 export interface MultiscaleStepTensors {
@@ -49,17 +32,18 @@ export function stepTensors(c: MultiscaleStepConstants): MultiscaleStepTensors {
 /**
  * One multiscale step for one weight: the active backend's fused `MultiscaleStep` kernel when it
  * has one (see `src/kernels/`), otherwise `multiscaleStepOps`. `slot` is `[k−1, ...shape]` or null
- * when k = 1. Returns the new weight and slot; call inside `tf.tidy`.
+ * when k = 1. `tensors` is called only on the generic path, so the fused kernels never make the
+ * constant tensors they do not use. Returns the new weight and slot; call inside `tf.tidy`.
  */
 export function multiscaleStep(
   value: tf.Tensor,
   gradient: tf.Tensor,
   slot: tf.Tensor | null,
   c: MultiscaleStepConstants,
-  t: MultiscaleStepTensors | null,
+  tensors: () => MultiscaleStepTensors,
 ): { value: tf.Tensor; slot: tf.Tensor | null } {
   if (hasMultiscaleStepKernel()) return runMultiscaleStepKernel(value, gradient, slot, c);
-  return multiscaleStepOps(value, gradient, slot, c, t);
+  return multiscaleStepOps(value, gradient, slot, c, slot === null ? null : tensors());
 }
 
 /**

@@ -51,6 +51,43 @@ export const WORKGROUP_SIZE = 256;
  */
 export const MAX_WORKGROUPS = 8192;
 
+/** Floats per work item: a `vec4<f32>` when n is a multiple of 4, else one `f32`. */
+export function lanes(n: number): 1 | 4 {
+  return n % 4 === 0 ? 4 : 1;
+}
+
+/**
+ * The WGSL of a fused optimizer step, which both step shaders share: outputs `newValue`, `newSlot`,
+ * inputs `value`, `gradient`, `slot` (arrays of `f32` or `vec4<f32>` by `width`), a uniform `p`
+ * of struct `Params { n, threads, <fields> }` at the last binding, and a grid-stride loop over
+ * 256-thread workgroups that runs `body` for each item `i < n` (with `gi = gradient[i]`).
+ */
+export function stepShader(width: 1 | 4, fields: string, body: string): string {
+  const T = width === 4 ? 'vec4<f32>' : 'f32';
+  return `
+struct Params {
+  n : u32,
+  threads : u32,
+${fields}
+};
+@group(0) @binding(0) var<storage, read_write> newValue : array<${T}>;
+@group(0) @binding(1) var<storage, read_write> newSlot : array<${T}>;
+@group(0) @binding(2) var<storage, read> value : array<${T}>;
+@group(0) @binding(3) var<storage, read> gradient : array<${T}>;
+@group(0) @binding(4) var<storage, read> slot : array<${T}>;
+@group(0) @binding(5) var<uniform> p : Params;
+
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) id : vec3<u32>) {
+  let n = p.n;
+  for (var i = id.x; i < n; i = i + p.threads) {
+    let gi = gradient[i];
+${body}
+  }
+}
+`;
+}
+
 /** One dispatch with several outputs. */
 export interface DirectPass {
   /** Identifies `code` for the pipeline cache. */

@@ -17,19 +17,13 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { MultiscaleStepArgs } from '../multiscale-step-kernel.js';
-import { runDirectPass, WORKGROUP_SIZE, workgroupsFor } from './direct-pass.js';
-
-/** The WGSL type of one work item: a float, or four when n is a multiple of 4. */
-function lanes(n: number): 1 | 4 {
-  return n % 4 === 0 ? 4 : 1;
-}
+import { lanes, runDirectPass, stepShader, WORKGROUP_SIZE, workgroupsFor } from './direct-pass.js';
 
 /**
  * WGSL of the fused step for `rows` = k−1 ≥ 1 slot rows, on `width` floats per work item. The
  * row loop is unrolled, so a thread keeps its weight and gradient in registers.
  */
 export function multiscaleStepWgsl(rows: number, width: 1 | 4): string {
-  const T = width === 4 ? 'vec4<f32>' : 'f32';
   const body = Array.from(
     { length: rows },
     (_, r) => `
@@ -41,31 +35,14 @@ export function multiscaleStepWgsl(rows: number, width: 1 | 4): string {
       newSlot[j] = c.x * s - c.y * gi;
     }`,
   ).join('');
-  return `
-struct Params {
-  n : u32,
-  threads : u32,
-  pivotDecay : f32,
+  return stepShader(
+    width,
+    `  pivotDecay : f32,
   totalRate : f32,
-  rows : array<vec4<f32>, ${rows}>,
-};
-@group(0) @binding(0) var<storage, read_write> newValue : array<${T}>;
-@group(0) @binding(1) var<storage, read_write> newSlot : array<${T}>;
-@group(0) @binding(2) var<storage, read> value : array<${T}>;
-@group(0) @binding(3) var<storage, read> gradient : array<${T}>;
-@group(0) @binding(4) var<storage, read> slot : array<${T}>;
-@group(0) @binding(5) var<uniform> p : Params;
-
-@compute @workgroup_size(${WORKGROUP_SIZE})
-fn main(@builtin(global_invocation_id) id : vec3<u32>) {
-  let n = p.n;
-  for (var i = id.x; i < n; i = i + p.threads) {
-    let gi = gradient[i];
-    var acc = p.pivotDecay * value[i] - p.totalRate * gi;${body}
-    newValue[i] = acc;
-  }
-}
-`;
+  rows : array<vec4<f32>, ${rows}>,`,
+    `    var acc = p.pivotDecay * value[i] - p.totalRate * gi;${body}
+    newValue[i] = acc;`,
+  );
 }
 
 /** The uniform block of `multiscaleStepWgsl`: sizes, then (γ_r, α_r, γ_r − γ_p, 0) per row. */

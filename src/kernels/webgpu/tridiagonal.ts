@@ -12,11 +12,10 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { TridiagonalStepArgs } from '../tridiagonal-step-kernel.js';
-import { runDirectPass, WORKGROUP_SIZE, workgroupsFor } from './direct-pass.js';
+import { lanes, runDirectPass, stepShader, WORKGROUP_SIZE, workgroupsFor } from './direct-pass.js';
 
 /** WGSL of the step for k coordinates with w at `pivot`, on `width` floats per work item. */
 export function tridiagonalStepWgsl(k: number, pivot: number, width: 1 | 4): string {
-  const T = width === 4 ? 'vec4<f32>' : 'f32';
   const row = (j: number) => (j < pivot ? j : j - 1);
   const load = Array.from({ length: k }, (_, j) =>
     j === pivot ? `    let x${j} = value[i];` : `    let x${j} = slot[${row(j)}u * n + i];`,
@@ -28,31 +27,13 @@ export function tridiagonalStepWgsl(k: number, pivot: number, width: 1 | 4): str
     const target = j === pivot ? 'newValue[i]' : `newSlot[${row(j)}u * n + i]`;
     return `    {\n      let c = p.bands[${j}];\n      ${target} = ${terms.join(' + ')};\n    }`;
   }).join('\n');
-  return `
-struct Params {
-  n : u32,
-  threads : u32,
-  pad0 : u32,
+  return stepShader(
+    width,
+    `  pad0 : u32,
   pad1 : u32,
-  bands : array<vec4<f32>, ${k}>,
-};
-@group(0) @binding(0) var<storage, read_write> newValue : array<${T}>;
-@group(0) @binding(1) var<storage, read_write> newSlot : array<${T}>;
-@group(0) @binding(2) var<storage, read> value : array<${T}>;
-@group(0) @binding(3) var<storage, read> gradient : array<${T}>;
-@group(0) @binding(4) var<storage, read> slot : array<${T}>;
-@group(0) @binding(5) var<uniform> p : Params;
-
-@compute @workgroup_size(${WORKGROUP_SIZE})
-fn main(@builtin(global_invocation_id) id : vec3<u32>) {
-  let n = p.n;
-  for (var i = id.x; i < n; i = i + p.threads) {
-    let gi = gradient[i];
-${load}
-${step}
-  }
-}
-`;
+  bands : array<vec4<f32>, ${k}>,`,
+    `${load}\n${step}`,
+  );
 }
 
 /** The uniform block: sizes, then (l_j, d_j, u_j, b_j) per coordinate. */
@@ -84,7 +65,7 @@ export function tridiagonalStepWebGPU({
   if ((k - 1) * n >= 2 ** 32) {
     throw new Error(`TridiagonalStep (webgpu): ${k - 1}·${n} slot entries exceed 32-bit indexing`);
   }
-  const width = n % 4 === 0 ? 4 : 1;
+  const width = lanes(n);
   const items = n / width;
   return runDirectPass(backend, {
     key: `tridiagonalStep_k${k}_p${attrs.pivot}_v${width}`,
