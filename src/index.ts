@@ -20,7 +20,11 @@ export {
   type ComplexSynapseOptions,
   complexSynapseDynamics,
 } from './dynamics/complex-synapse.js';
-export { type Diagonalization, diagonalize } from './dynamics/diagonalize.js';
+export {
+  BASIS_CONDITION_LIMIT,
+  type Diagonalization,
+  diagonalize,
+} from './dynamics/diagonalize.js';
 export { type FastWeightOptions, fastWeightDynamics } from './dynamics/fast-weights.js';
 export { impulseResponse } from './dynamics/impulse-response.js';
 export {

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BASIS_CONDITION_LIMIT,
   bennaFusiDynamics,
   diagonalize,
   fastWeightDynamics,
   impulseResponse,
   type LinearDynamics,
+  linearDynamicsOptimizer,
   momentumDynamics,
+  multiscale,
   multiscaleDynamics,
   simulate,
 } from '../src/index.js';
@@ -213,7 +216,7 @@ describe('bad input names the parameter, the value and what is allowed', () => {
           input: [1, 1],
           readout: [1, 0],
         }),
-      /defective: eigenvalue 0\.9/,
+      /defective or nearly so: eigenvalues 0\.9 and 0\.9 .*condition number (Infinity|\d\.\d\de\+\d+)/,
     ],
     [
       '|λ| > 1',
@@ -226,7 +229,7 @@ describe('bad input names the parameter, the value and what is allowed', () => {
           input: [1, 1],
           readout: [1, 1],
         }),
-      /eigenvalue 1\.2 .*\|λ\| > 1/,
+      /diagonalize: transition has eigenvalue 1\.2 \(\|λ\| = 1\.2 > 1\)/,
     ],
   ];
   for (const [name, call, message] of cases) {
@@ -234,4 +237,95 @@ describe('bad input names the parameter, the value and what is allowed', () => {
       expect(call).toThrowError(message);
     });
   }
+});
+
+describe('stability: every mode, both forms (|λ| < 1 or λ = 1)', () => {
+  // An unstable mode that the readout cannot see: the coupled state still grows (to NaN by step
+  // ~218 in float32), so both forms refuse it.
+  const hidden: LinearDynamics = {
+    transition: [
+      [0.9, 0],
+      [0, 1.5],
+    ],
+    input: [1, 1],
+    readout: [1, 0],
+  };
+  const flip: LinearDynamics = {
+    transition: [
+      [1, 0],
+      [0, -1],
+    ],
+    input: [-0.1, -0.1],
+    readout: [1, 1],
+  };
+  const rotation: LinearDynamics = {
+    transition: [
+      [0, -1],
+      [1, 0],
+    ],
+    input: [1, 0],
+    readout: [1, 0],
+  };
+  it('an unstable mode the readout cannot see is refused, naming λ = 1.5', () => {
+    expect(() => diagonalize(hidden)).toThrowError(
+      /diagonalize: .*eigenvalue 1\.5 \(\|λ\| = 1\.5 > 1\)/,
+    );
+    expect(() => linearDynamicsOptimizer(hidden)).toThrowError(
+      /linearDynamicsOptimizer: .*eigenvalue 1\.5 \(\|λ\| = 1\.5 > 1\)/,
+    );
+  });
+  it('γ = −1 (an undamped oscillation) is refused by diagonalize, the coupled form and multiscale', () => {
+    expect(() => diagonalize(flip)).toThrowError(/eigenvalue -1 on the unit circle/);
+    expect(() => linearDynamicsOptimizer(flip)).toThrowError(/eigenvalue -1 on the unit circle/);
+    expect(() => multiscale({ alpha: [0.1, 0.1], gamma: [1, -1] })).toThrowError(
+      /gamma\[1\] = -1 .*\(-1, 1\]/,
+    );
+  });
+  it('a rotation (|λ| = 1, complex) is refused by the coupled form too', () => {
+    expect(() => linearDynamicsOptimizer(rotation)).toThrowError(
+      /eigenvalue 0 ± 1i on the unit circle/,
+    );
+  });
+  it('λ = 1 and |λ| < 1 are accepted (momentum, Benna–Fusi)', () => {
+    expect(() =>
+      linearDynamicsOptimizer(momentumDynamics({ learningRate: 0.1, momentum: 0.9 })).dispose(),
+    ).not.toThrow();
+    expect(() =>
+      linearDynamicsOptimizer(bennaFusiDynamics({ learningRate: 0.1, beakers: 8 })).dispose(),
+    ).not.toThrow();
+  });
+});
+
+describe('near-defective transitions: decided by the eigenvector basis condition number', () => {
+  // T = [[0.9, 1], [0, 0.9 − ε]]: eigenvectors (1, 0) and (1, −ε)/√(1+ε²), so with unit columns
+  // κ(V) = cot(θ/2) ≈ 2/ε. The equivalent α are ≈ ±1/ε and cancel in float32.
+  const nearly = (eps: number): LinearDynamics => ({
+    transition: [
+      [0.9, 1],
+      [0, 0.9 - eps],
+    ],
+    input: [1, 1],
+    readout: [1, 0],
+  });
+  for (const eps of [1e-10, 1e-8, 1e-6, 1e-4]) {
+    it(`ε = ${eps}: refused, with κ ≈ 2/ε in the message`, () => {
+      let message = '';
+      try {
+        diagonalize(nearly(eps));
+      } catch (e) {
+        message = String(e);
+      }
+      expect(message).toMatch(/defective or nearly so/);
+      const kappa = Number(/condition number ([^ ]+)/.exec(message)?.[1]);
+      expect(kappa / (2 / eps)).toBeGreaterThan(0.5);
+      expect(kappa / (2 / eps)).toBeLessThan(2);
+      expect(kappa).toBeGreaterThan(BASIS_CONDITION_LIMIT);
+    });
+  }
+  it('ε = 10⁻²: κ ≈ 200 is accepted, and the α cancel only within κ·Σα', () => {
+    const { alpha } = diagonalize(nearly(1e-2));
+    const net = Math.abs(alpha.reduce((a, b) => a + b, 0));
+    const gross = alpha.reduce((a, b) => a + Math.abs(b), 0);
+    expect(gross / net).toBeLessThan(2 * 200);
+  });
 });

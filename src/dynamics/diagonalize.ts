@@ -1,5 +1,10 @@
 import { EigenvalueDecomposition, inverse, Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { checkDynamics, type LinearDynamics, restingState } from './linear-dynamics.js';
+import {
+  checkDynamics,
+  checkStable,
+  type LinearDynamics,
+  restingState,
+} from './linear-dynamics.js';
 
 /** A multiscale optimizer equivalent to some `LinearDynamics`, and the change of basis. */
 export interface Diagonalization {
@@ -20,6 +25,41 @@ export interface Diagonalization {
 }
 
 const TOLERANCE = 1e-10;
+
+/**
+ * The largest condition number κ of the eigenvector basis V (columns scaled to unit length) that
+ * `diagonalize` accepts. Near a defective T, eigenvectors turn parallel and κ grows; the learning
+ * rates α = −V⁻¹b then reach about κ times the net rate Σα and cancel in w = Σ ω_i. The diagonal
+ * form runs in float32 (ε ≈ 6·10⁻⁸), so the cancellation costs about κ·ε of the weight per step:
+ * κ ≤ 10⁴ keeps that below 10⁻³ (three significant digits). Every optimizer of this library is far
+ * below it (momentum with β = 0.999: κ ≈ 2.4; Benna–Fusi m = 30: κ ≈ 17).
+ */
+export const BASIS_CONDITION_LIMIT = 1e4;
+
+/** cond₂(V) with V's columns scaled to unit length (so it does not depend on their arbitrary scale). */
+function basisCondition(V: Matrix): number {
+  const unit = V.clone();
+  for (let j = 0; j < unit.columns; j++) {
+    const norm = unit.getColumnVector(j).norm();
+    for (let i = 0; i < unit.rows; i++) unit.set(i, j, unit.get(i, j) / norm);
+  }
+  return new SingularValueDecomposition(unit).condition;
+}
+
+/** The two eigenvalues closest to each other (the pair that nearly forms a Jordan block). */
+function closestPair(values: number[]): [number, number] {
+  let best: [number, number] = [values[0] as number, values[0] as number];
+  let gap = Number.POSITIVE_INFINITY;
+  values.forEach((x, i) => {
+    values.forEach((y, j) => {
+      if (j > i && Math.abs(x - y) < gap) {
+        gap = Math.abs(x - y);
+        best = [x, y];
+      }
+    });
+  });
+  return best;
+}
 
 /**
  * A diagonal D with D·T·D⁻¹ symmetric, when one exists for a tridiagonal T whose off-diagonal
@@ -43,6 +83,19 @@ function symmetrizer(T: number[][]): number[] | null {
   return d;
 }
 
+/** Throws when the eigenvector basis is too ill-conditioned for float32 (see `BASIS_CONDITION_LIMIT`). */
+function checkBasis(values: number[], V: Matrix): void {
+  const condition = basisCondition(V);
+  if (condition <= BASIS_CONDITION_LIMIT) return;
+  const [x, y] = closestPair(values);
+  throw new Error(
+    `diagonalize: transition is defective or nearly so: eigenvalues ${x} and ${y} share almost ` +
+      `the same eigenvector, so the eigenvector basis has condition number ${condition.toPrecision(3)} ` +
+      `(allowed: ≤ ${BASIS_CONDITION_LIMIT}). Its subweights would need learning rates that ` +
+      'cancel in float32; run the dynamics coupled (linearDynamicsOptimizer, form: "coupled").',
+  );
+}
+
 /** Eigenvalues and right/left eigenvectors (V, V⁻¹) of T, preferring the symmetric solver. */
 function eigen(T: number[][]): { values: number[]; V: Matrix; Vinv: Matrix } {
   const d = symmetrizer(T);
@@ -56,6 +109,7 @@ function eigen(T: number[][]): { values: number[]; V: Matrix; Vinv: Matrix } {
     const Q = e.eigenvectorMatrix;
     const V = Matrix.diag(d.map((x) => 1 / x)).mmul(Q);
     const Vinv = Q.transpose().mmul(Matrix.diag(d));
+    checkBasis(e.realEigenvalues, V);
     return { values: e.realEigenvalues, V, Vinv };
   }
   const e = new EigenvalueDecomposition(new Matrix(T));
@@ -70,17 +124,7 @@ function eigen(T: number[][]): { values: number[]; V: Matrix; Vinv: Matrix } {
     );
   }
   const V = e.eigenvectorMatrix;
-  const condition = new SingularValueDecomposition(V).condition;
-  if (!(condition < 1e10)) {
-    const values = e.realEigenvalues;
-    const repeated = values.find((x, i) =>
-      values.some((y, j) => j !== i && Math.abs(x - y) <= 1e-6 * scale),
-    );
-    throw new Error(
-      `diagonalize: transition is defective: eigenvalue ${repeated ?? values[0]} is repeated ` +
-        'without a full set of eigenvectors (a Jordan block), so it has no eigenvector basis.',
-    );
-  }
+  checkBasis(e.realEigenvalues, V);
   return { values: e.realEigenvalues, V, Vinv: inverse(V) };
 }
 
@@ -94,13 +138,16 @@ function eigen(T: number[][]): { values: number[]; V: Matrix; Vinv: Matrix } {
  * (each eigenvector is scaled so that its readout is 1). The returned multiscale system produces
  * the same w as `d` for every gradient sequence. Modes that the readout cannot see are dropped.
  *
- * Throws a clear error when T has complex eigenvalues, is defective, or has |λ| > 1.
+ * Throws a clear error when T has complex eigenvalues, is defective or nearly so (the eigenvector
+ * basis's condition number exceeds `BASIS_CONDITION_LIMIT`), or has an eigenvalue with |λ| > 1 or
+ * on the unit circle other than 1 (see `checkStable`), in any mode, seen by the readout or not.
  * @example
  * diagonalize(momentumDynamics({learningRate: 0.1, momentum: 0.9, ema: true}))
  * // {gamma: [1, 0.9], alpha: [0.1, -0.09], …}
  */
 export function diagonalize(d: LinearDynamics): Diagonalization {
   checkDynamics(d, 'diagonalize');
+  checkStable(d, 'diagonalize');
   const { transition: T, input: b, readout: c } = d;
   const { values, V, Vinv } = eigen(T);
   const k = T.length;
@@ -112,13 +159,9 @@ export function diagonalize(d: LinearDynamics): Diagonalization {
     const row = Vinv.getRow(i);
     const seen = column.reduce((acc, v, j) => acc + v * (c[j] as number), 0);
     if (Math.abs(seen) <= TOLERANCE * cNorm * Math.hypot(...column)) continue; // invisible in w
-    const gamma = values[i] as number;
-    if (Math.abs(gamma) > 1 + 1e-12) {
-      throw new Error(
-        `diagonalize: transition has eigenvalue ${gamma} with |λ| > 1, so the optimizer is ` +
-          'unstable; every decay must satisfy |γ| ≤ 1.',
-      );
-    }
+    // checkStable allowed |λ| < 1 and λ = 1 up to eigen-solver rounding; a λ that rounding put
+    // just above 1 is that λ = 1.
+    const gamma = Math.min(values[i] as number, 1);
     const alpha = -seen * row.reduce((acc, v, j) => acc + v * (b[j] as number), 0);
     const share = seen * row.reduce((acc, v, j) => acc + v * (s0[j] as number), 0);
     modes.push({ gamma, alpha, share, column: column.map((v) => v / seen) });

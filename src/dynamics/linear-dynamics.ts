@@ -1,3 +1,4 @@
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { fail, finiteVector, squareMatrix } from '../validate.js';
 
 /**
@@ -48,14 +49,59 @@ export function checkDynamics(d: LinearDynamics, where = 'LinearDynamics'): Line
   return d;
 }
 
+/** How far an eigenvalue may lie from the unit circle (float64 eigen-solver rounding) and count as on it. */
+const UNIT_CIRCLE_TOLERANCE = 1e-12;
+
 /**
- * The coordinate that stores the weight itself: the one with the largest |readout| (the first on
- * ties). Optimizers keep the other k−1 coordinates as slot variables and recover this one from w.
+ * Checks that T is stable, in every mode (also modes the readout cannot see: the coupled state
+ * still carries them, and an unbounded one turns the weight into 0·∞ = NaN). Every eigenvalue λ of
+ * T must satisfy |λ| < 1, or be λ = 1 (a memory that never decays). Refused: |λ| > 1 (the state
+ * grows without bound) and any other λ on the unit circle, such as λ = −1 (an undamped
+ * oscillation, never a decaying subweight). So a retention lies in (−1, 1]. Throws an error that
+ * names the eigenvalue; returns the dynamics unchanged.
+ * @example
+ * checkStable(momentumDynamics({learningRate: 0.1, momentum: 0.9})).readout // [1, 0]
  */
-export function pivotIndex(readout: readonly number[]): number {
+export function checkStable(d: LinearDynamics, where = 'LinearDynamics'): LinearDynamics {
+  const e = new EigenvalueDecomposition(new Matrix(d.transition));
+  const tol = UNIT_CIRCLE_TOLERANCE;
+  e.realEigenvalues.forEach((re, i) => {
+    const im = e.imaginaryEigenvalues[i] as number;
+    const value = Math.abs(im) > tol ? `${re} ± ${Math.abs(im)}i` : `${re}`;
+    const modulus = Math.hypot(re, im);
+    if (modulus > 1 + tol) {
+      throw new Error(
+        `${where}: transition has eigenvalue ${value} (|λ| = ${modulus} > 1), so the optimizer ` +
+          'is unstable: its state grows without bound. Every eigenvalue must satisfy |λ| < 1, or be λ = 1.',
+      );
+    }
+    if (modulus >= 1 - tol && !(Math.abs(re - 1) <= tol && Math.abs(im) <= tol)) {
+      throw new Error(
+        `${where}: transition has eigenvalue ${value} on the unit circle (|λ| = 1), an undamped ` +
+          'oscillation that never decays. Every eigenvalue must satisfy |λ| < 1, or be λ = 1 ' +
+          '(a retention lies in (−1, 1]).',
+      );
+    }
+  });
+  return d;
+}
+
+/**
+ * The coordinate that stores the weight itself, the one rule every optimizer here uses: the
+ * largest |readout| (w is recovered as s_p = (w − Σ_{i≠p} c_i s_i)/c_p, so c_p must be as far from
+ * 0 as possible); among equal readouts the largest |retention| when retentions are given (the
+ * slowest subweight holds most of the weight between steps, so the k−1 slot rows stay small and
+ * decay to zero); then the first. Optimizers keep the other k−1 coordinates as slot variables.
+ * @example
+ * pivotIndex([0, 1, 0]) // 1
+ * pivotIndex([1, 1, 1], [0.5, 1, 0.9]) // 1
+ */
+export function pivotIndex(readout: readonly number[], retention?: readonly number[]): number {
+  const size = (i: number) => Math.abs(readout[i] as number);
+  const slowness = (i: number) => (retention ? Math.abs(retention[i] as number) : 0);
   let best = 0;
   for (let i = 1; i < readout.length; i++) {
-    if (Math.abs(readout[i] as number) > Math.abs(readout[best] as number)) best = i;
+    if (size(i) > size(best) || (size(i) === size(best) && slowness(i) > slowness(best))) best = i;
   }
   return best;
 }

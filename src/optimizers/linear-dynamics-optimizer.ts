@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkDynamics, type LinearDynamics, pivotIndex } from '../dynamics/linear-dynamics.js';
+import {
+  checkDynamics,
+  checkStable,
+  type LinearDynamics,
+  pivotIndex,
+  restingState,
+} from '../dynamics/linear-dynamics.js';
 import { registerBuiltinKernels } from '../kernels/index.js';
 import { type TridiagonalStepAttrs, tridiagonalStep } from '../kernels/tridiagonal-step-kernel.js';
 import { SlotOptimizer, type SlotUpdate } from './slot-optimizer.js';
@@ -56,7 +62,10 @@ interface CoupledTensors {
  *
  * The weight stores the pivot coordinate (the largest |c_p|; for momentum and Benna–Fusi that is
  * w itself), so each weight keeps k−1 slot values, in one variable `${name}/state` of shape
- * `[k−1, ...shape]`. The other coordinates start at rest (zero), or at w·`initialState` when the dynamics give one.
+ * `[k−1, ...shape]`. The other coordinates start at rest (zero), or at w·`initialState` when the
+ * dynamics give one. A change of the weight from outside the optimizer (`variable.assign`,
+ * `model.setWeights`) enters the state the same way, so it splits across the eigenmodes by the
+ * diagonal form's `initialShare`, and both forms stay equal. T must be stable (`checkStable`).
  *
  * When T is tridiagonal and w reads one coordinate (Benna–Fusi chains, momentum, any k = 2
  * system) a step costs a few multiply-adds per coordinate (the fused `TridiagonalStep` kernel on
@@ -79,6 +88,7 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
   constructor(dynamics: LinearDynamics) {
     super();
     checkDynamics(dynamics, 'linearDynamicsOptimizer');
+    checkStable(dynamics, 'linearDynamicsOptimizer');
     this.dynamics = {
       transition: dynamics.transition.map((row) => [...row]),
       input: [...dynamics.input],
@@ -102,6 +112,16 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
     if (s0 === undefined) return tf.zeros([this.slotRows, ...value.shape]);
     const others = s0.filter((_, i) => i !== this.pivot);
     return tf.stack(others.map((x) => tf.mul(value, x)));
+  }
+
+  /**
+   * An outside change Δw of the weight enters the state as a weight's initial value does:
+   * Δw·s₀ with s₀ = `restingState(dynamics, 1)` (all of it in the pivot coordinate unless the
+   * dynamics give an `initialState`). This is what the diagonal form's `initialShare` routes.
+   */
+  protected override outsideWriteShares(): readonly number[] | null {
+    const s0 = Array.from(restingState(this.dynamics, 1)).filter((_, i) => i !== this.pivot);
+    return s0.some((x) => x !== 0) ? s0 : null;
   }
 
   private constants(): CoupledTensors {

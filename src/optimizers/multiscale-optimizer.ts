@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { pivotIndex } from '../dynamics/linear-dynamics.js';
 import { checkMultiscale, type MultiscaleOptions } from '../dynamics/multiscale.js';
 import { fail, finiteVector } from '../validate.js';
 import {
@@ -7,14 +8,16 @@ import {
   multiscaleStep,
   stepTensors,
 } from './multiscale-step.js';
-import { SlotOptimizer, type SlotUpdate } from './slot-optimizer.js';
+import { SlotOptimizer, type SlotUpdate, stackSubweights } from './slot-optimizer.js';
 
 /** Configuration of a `MultiscaleOptimizer`. */
 export interface MultiscaleConfig extends MultiscaleOptions {
   /**
    * How a weight's value when training starts splits across the subweights, summing to 1.
    * Default: all of it in the slowest subweight (largest |γ|). `diagonalize` supplies the split
-   * that makes a reparameterized optimizer start where its coupled original does.
+   * that makes a reparameterized optimizer start where its coupled original does. A later change
+   * of the weight from outside the optimizer (`variable.assign`, `model.setWeights`) splits the
+   * same way, at the next step.
    */
   initialShare?: readonly number[];
 }
@@ -53,10 +56,20 @@ export class MultiscaleOptimizer extends SlotOptimizer {
     const k = config.gamma.length;
     this.alpha = [...config.alpha];
     this.gamma = [...config.gamma];
-    let pivot = 0;
     this.gamma.forEach((g, i) => {
-      if (Math.abs(g) > Math.abs(this.gamma[pivot] as number)) pivot = i;
+      if (g <= -1) {
+        fail(
+          'multiscale',
+          `gamma[${i}]`,
+          g,
+          'a retention must lie in (-1, 1]: γ = -1 is an undamped oscillation that never decays',
+        );
+      }
     });
+    const pivot = pivotIndex(
+      this.gamma.map(() => 1),
+      this.gamma,
+    );
     this.pivot = pivot;
     if (config.initialShare === undefined) {
       this.initialShare = this.gamma.map((_, i) => (i === pivot ? 1 : 0));
@@ -90,6 +103,12 @@ export class MultiscaleOptimizer extends SlotOptimizer {
     return tf.stack(shares.map((q) => tf.mul(value, q)));
   }
 
+  /** An outside change Δw of the weight splits like its initial value: row r gains Δw·share_r. */
+  protected override outsideWriteShares(): readonly number[] | null {
+    const shares = this.initialShare.filter((_, i) => i !== this.pivot);
+    return shares.some((q) => q !== 0) ? shares : null;
+  }
+
   protected update(value: tf.Tensor, gradient: tf.Tensor, slot: tf.Tensor | null): SlotUpdate {
     // The constant tensors are made only if the generic path runs (no fused kernel).
     const tensors = () => (this.tensors ??= stepTensors(this.constants));
@@ -97,17 +116,15 @@ export class MultiscaleOptimizer extends SlotOptimizer {
   }
 
   /**
-   * The k subweights of a weight, in the order of `alpha`/`gamma`: shape `[k, ...shape]`.
-   * The caller owns the returned tensor.
+   * The k subweights of a weight, in the order of `alpha`/`gamma`: shape `[k, ...shape]` (an
+   * outside write since the last step already split by `initialShare`). The caller owns the
+   * returned tensor.
    */
   subweights(variable: tf.Variable): tf.Tensor {
     return tf.tidy(() => {
-      const slot = this.getSlot(variable.name);
+      const slot = this.currentSlot(variable);
       const rows = slot ? tf.unstack(slot) : this.initialSlotRows(variable);
-      const pivotPart = rows.reduce((acc, row) => tf.sub(acc, row), variable as tf.Tensor);
-      const all = [...rows];
-      all.splice(this.pivot, 0, pivotPart);
-      return tf.stack(all);
+      return stackSubweights(variable, rows, this.pivot);
     });
   }
 

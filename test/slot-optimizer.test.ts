@@ -1,0 +1,190 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bennaFusi, momentum, multiscale } from '../src/index.js';
+import { BACKENDS, maxAbsDiff, normals, useBackend } from './helpers/backends.js';
+import { beakerTrace } from './helpers/beakers.js';
+import { expectClose } from './helpers/expect-close.js';
+
+/** Runs `steps` steps of `opt` on one variable, gradient `grad(t)`, and returns w after each. */
+function trace(
+  opt: tf.Optimizer,
+  w: tf.Variable,
+  steps: number,
+  grad: (t: number) => tf.Tensor,
+): Float64Array {
+  const out = new Float64Array(steps * w.size);
+  for (let t = 0; t < steps; t++) {
+    const g = grad(t);
+    opt.applyGradients({ [w.name]: g });
+    g.dispose();
+    out.set(w.dataSync(), t * w.size);
+  }
+  return out;
+}
+
+for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BACKENDS) {
+  describe(`on ${backend}`, () => {
+    beforeAll(async () => {
+      await useBackend(backend);
+    });
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    describe('a write to a weight from outside the optimizer', () => {
+      // Benna–Fusi m = 6: one step, then w += 1 from outside, then 300 zero-gradient steps. In the
+      // beaker chain the change lands in u_1 (the beaker the weight reads), as a weight's initial
+      // value does; by linearity the float64 reference is the trace without the write plus the
+      // decay of a unit u_1 at rest.
+      const m = 6;
+      const alpha = 0.5;
+      const w0 = [0.5, -0.25, 1];
+      const g0 = [1, -2, 0.5];
+      const steps = 300;
+      const zeros = new Float64Array(3 * (steps + 1));
+      const untouched = beakerTrace(
+        m,
+        alpha,
+        w0,
+        [...g0, ...zeros.subarray(3)],
+        steps + 1,
+      ).subarray(3);
+      const kick = beakerTrace(m, alpha, [1, 1, 1], zeros, steps);
+      const reference = untouched.map((x, i) => x + (kick[i] as number));
+
+      for (const form of ['diagonal', 'coupled'] as const) {
+        it(`Benna–Fusi m=6, ${form}: w += 1 decays as in the beaker chain (float64)`, () => {
+          const opt = bennaFusi({ learningRate: alpha, beakers: m, form });
+          const w = tf.variable(tf.tensor1d(w0));
+          const g = tf.tensor1d(g0);
+          opt.applyGradients({ [w.name]: g });
+          w.assign(tf.tidy(() => tf.add(w, 1)));
+          const zero = tf.zerosLike(w);
+          const ours = trace(opt, w, steps, () => tf.clone(zero));
+          expectClose(ours, reference, 1e-5);
+          // What is left of the change at step 100: 0.13 in the chain (the slowest mode alone
+          // would keep 0.99).
+          const left = (ours[99 * 3] as number) - (untouched[99 * 3] as number);
+          expect(Math.abs(left - (kick[99 * 3] as number))).toBeLessThan(1e-5);
+          expect(left).toBeLessThan(0.2);
+          tf.dispose([w, g, zero]);
+          opt.dispose();
+        });
+      }
+
+      it('through model.setWeights: the diagonal form still equals the coupled form', async () => {
+        const x = tf.tensor2d(Array.from(normals(3, 16 * 4)), [16, 4]);
+        const y = tf.tensor2d(Array.from(normals(4, 16 * 2)), [16, 2]);
+        const run = async (form: 'diagonal' | 'coupled') => {
+          const model = tf.sequential({
+            layers: [
+              tf.layers.dense({
+                inputShape: [4],
+                units: 2,
+                kernelInitializer: tf.initializers.glorotNormal({ seed: 7 }),
+              }),
+            ],
+          });
+          model.compile({
+            optimizer: bennaFusi({ learningRate: 0.2, beakers: 4, form }),
+            loss: 'meanSquaredError',
+          });
+          await model.fit(x, y, { epochs: 5, batchSize: 16, shuffle: false, verbose: 0 });
+          const moved = model.getWeights().map((t) => tf.add(t, 0.5));
+          model.setWeights(moved);
+          tf.dispose(moved);
+          await model.fit(x, y, { epochs: 40, batchSize: 16, shuffle: false, verbose: 0 });
+          const out = Float64Array.from(
+            model.getWeights().flatMap((t) => Array.from(t.dataSync())),
+          );
+          model.optimizer.dispose();
+          model.dispose();
+          return out;
+        };
+        const diagonal = await run('diagonal');
+        const coupled = await run('coupled');
+        expectClose(diagonal, coupled, 1e-4);
+        tf.dispose([x, y]);
+      });
+
+      it('subweights() and getWeights() already show the split; saving then resuming matches', async () => {
+        const make = () =>
+          multiscale({ alpha: [0.1, 0.2], gamma: [1, 0.5], initialShare: [0.25, 0.75] });
+        const opt = make();
+        const w = tf.variable(tf.tensor1d([2]), true, 'outside-w');
+        opt.applyGradients({ [w.name]: tf.tensor1d([1]) });
+        // After the step: ω = (0.25·2 − 0.1, 0.5·0.75·2 − 0.2) = (0.4, 0.55), w = 0.95.
+        w.assign(tf.tensor1d([0.95 + 4]));
+        const parts = opt.subweights(w);
+        expectClose(parts.dataSync(), [0.4 + 1, 0.55 + 3], 1e-6);
+        parts.dispose();
+        const saved = await opt.getWeights();
+        const resumed = make();
+        await resumed.setWeights(saved);
+        const v = tf.variable(w.clone(), true, 'outside-w_1');
+        const zero = tf.zeros([1]);
+        // v has another name: its slot is claimed by the single restored slot.
+        const a = trace(opt, w, 5, () => tf.clone(zero));
+        const b = trace(resumed, v, 5, () => tf.clone(zero));
+        expect(maxAbsDiff(a, b)).toBe(0);
+        // Closed form: ω_1 stays 1.4, ω_2 = 3.55·0.5^t.
+        expectClose(
+          a,
+          [1, 2, 3, 4, 5].map((t) => 1.4 + 3.55 * 0.5 ** t),
+          1e-6,
+        );
+        tf.dispose([w, v, zero]);
+        opt.dispose();
+        resumed.dispose();
+      });
+    });
+
+    describe('disposed and re-created variables', () => {
+      it('40 disposed 1000-entry variables leave no tensor behind', async () => {
+        for (const make of [
+          () => bennaFusi({ learningRate: 0.1, beakers: 4 }),
+          () => bennaFusi({ learningRate: 0.1, beakers: 4, form: 'coupled' }),
+          () => momentum({ learningRate: 0.1, momentum: 0.9 }),
+        ]) {
+          const before = tf.memory().numTensors;
+          const opt = make();
+          const stepOnce = () => {
+            const v = tf.tidy(() => tf.variable(tf.ones([1000])));
+            const g = tf.onesLike(v);
+            opt.applyGradients({ [v.name]: g });
+            tf.dispose([v, g]);
+          };
+          stepOnce();
+          stepOnce(); // frees the first variable's slot
+          const afterOne = tf.memory().numTensors;
+          for (let i = 0; i < 40; i++) stepOnce();
+          expect(tf.memory().numTensors).toBe(afterOne);
+          const weights = await opt.getWeights(); // frees the last one's
+          expect(weights).toHaveLength(1);
+          tf.dispose(weights.map((x) => x.tensor));
+          opt.dispose();
+          expect(tf.memory().numTensors).toBe(before);
+        }
+      });
+
+      it('a new variable that reuses a disposed one’s name starts fresh', () => {
+        for (const shape of [[3], [5]]) {
+          const opt = bennaFusi({ learningRate: 0.3, beakers: 3 });
+          const old = tf.variable(tf.ones([3]), true, 'reused-name');
+          opt.applyGradients({ [old.name]: tf.onesLike(old) });
+          old.dispose();
+          const run = (o: tf.Optimizer) => {
+            const v = tf.variable(tf.fill(shape, 0.5), true, 'reused-name');
+            const out = trace(o, v, 4, () => tf.fill(shape, -1));
+            v.dispose();
+            return out;
+          };
+          const fresh = bennaFusi({ learningRate: 0.3, beakers: 3 });
+          expect(maxAbsDiff(run(opt), run(fresh))).toBe(0);
+          opt.dispose();
+          fresh.dispose();
+        }
+      });
+    });
+  });
+}
