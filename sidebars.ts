@@ -13,6 +13,7 @@ const sidebars: SidebarsConfig = {
       collapsible: false,
       items: [
         'overview',
+        'syllabus',
         'multiscale-optimizer',
         'benna-fusi',
         'momentum',
@@ -24,7 +25,7 @@ const sidebars: SidebarsConfig = {
       type: 'category',
       label: 'Reference',
       collapsible: false,
-      items: ['notebooks', 'api-reference'],
+      items: ['notation', 'glossary', 'problem-set', 'bibliography', 'notebooks', 'api-reference'],
     },
   ],
 };

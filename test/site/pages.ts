@@ -6,11 +6,16 @@ import type { Page } from '@playwright/test';
 /** Every page of the site: path relative to the base URL, and whether it shows display math. */
 export const PAGES = [
   { name: 'overview', path: '', math: true },
+  { name: 'syllabus', path: 'syllabus', math: false },
   { name: 'multiscale-optimizer', path: 'multiscale-optimizer', math: true },
   { name: 'benna-fusi', path: 'benna-fusi', math: true },
   { name: 'momentum', path: 'momentum', math: true },
   { name: 'forgetting-curves', path: 'forgetting-curves', math: true },
   { name: 'learning-under-drift', path: 'learning-under-drift', math: true },
+  { name: 'notation', path: 'notation', math: true },
+  { name: 'glossary', path: 'glossary', math: false },
+  { name: 'problem-set', path: 'problem-set', math: true },
+  { name: 'bibliography', path: 'bibliography', math: false },
   { name: 'notebooks', path: 'notebooks', math: false },
   { name: 'api-reference', path: 'api-reference', math: false },
 ] as const;
