@@ -114,6 +114,11 @@ if (isMain) {
   const json = args.includes('--json');
   const given = args.filter((a) => a !== '--json');
   const files = given.length > 0 ? given : defaultFiles();
+  const missing = files.filter((f) => !existsSync(f));
+  if (missing.length > 0) {
+    console.error(`lint-notation: no such file: ${missing.join(', ')}`);
+    process.exit(2);
+  }
   const all = files.flatMap((file) =>
     lintFile(file).map((v) => ({ file: relative(root, resolve(file)), ...v })),
   );

@@ -8,6 +8,7 @@ import {
 } from '../dynamics/linear-dynamics.js';
 import { registerBuiltinKernels } from '../kernels/index.js';
 import { type TridiagonalStepAttrs, tridiagonalStep } from '../kernels/tridiagonal-step-kernel.js';
+import { configWithRecipe, restoreFromConfig } from './recipe.js';
 import { SlotOptimizer, type SlotUpdate } from './slot-optimizer.js';
 
 registerBuiltinKernels();
@@ -202,19 +203,19 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return {
+    return configWithRecipe(this, {
       transition: this.dynamics.transition.map((row) => [...row]),
       input: [...this.dynamics.input],
       readout: [...this.dynamics.readout],
       ...(this.dynamics.initialState ? { initialState: [...this.dynamics.initialState] } : {}),
-    };
+    });
   }
 
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    return new cls(config);
+    return restoreFromConfig(cls, config, () => new cls(config));
   }
 }
 

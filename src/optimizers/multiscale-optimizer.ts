@@ -8,6 +8,7 @@ import {
   multiscaleStep,
   stepTensors,
 } from './multiscale-step.js';
+import { configWithRecipe, restoreFromConfig } from './recipe.js';
 import { SlotOptimizer, type SlotUpdate, stackSubweights } from './slot-optimizer.js';
 
 /** Configuration of a `MultiscaleOptimizer`. */
@@ -139,14 +140,18 @@ export class MultiscaleOptimizer extends SlotOptimizer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { alpha: [...this.alpha], gamma: [...this.gamma], initialShare: [...this.initialShare] };
+    return configWithRecipe(this, {
+      alpha: [...this.alpha],
+      gamma: [...this.gamma],
+      initialShare: [...this.initialShare],
+    });
   }
 
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    return new cls(config);
+    return restoreFromConfig(cls, config, () => new cls(config));
   }
 }
 

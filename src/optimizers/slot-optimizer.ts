@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { convertForeignSlot, type ForeignSlot } from './migration.js';
 
 /** A tensor with a name, as `Optimizer.getWeights` returns them (tfjs does not export the type). */
 export interface NamedTensor {
@@ -284,19 +285,37 @@ export abstract class SlotOptimizer extends tf.Optimizer {
     return [await this.saveIterations(), ...slots];
   }
 
+  /**
+   * Another optimizer's saved state for one weight, converted into this optimizer's slot, or null
+   * when it has no meaning here (see `convertForeignSlot`: `tf.train.momentum`'s velocity loads
+   * into `momentum()`). `setWeights` calls it for entries that are not this optimizer's slots.
+   */
+  protected importForeignSlot(name: string, tensor: tf.Tensor): ForeignSlot | null {
+    return convertForeignSlot(this, this.slotName, name, tensor);
+  }
+
+  /** A slot variable holding `tensor`, or the converted foreign slot (whose tensor it frees). */
+  private restoredSlot(tensor: tf.Tensor, foreign: ForeignSlot | null): tf.Variable {
+    const slot = tf.variable(foreign?.slot ?? tensor, false);
+    foreign?.slot.dispose();
+    return slot;
+  }
+
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     const suffix = `/${this.slotName}`;
     this.disposeSlots();
     for (const { name, tensor } of rest) {
-      if (!name.endsWith(suffix)) {
+      const foreign = name.endsWith(suffix) ? null : this.importForeignSlot(name, tensor);
+      if (!name.endsWith(suffix) && foreign === null) {
         throw new Error(
           `${this.getClassName()}.setWeights: weight "${name}" is not a "${this.slotName}" slot; ` +
-            'was it saved by a different optimizer?',
+            'was it saved by a different optimizer? (Of tfjs\'s own optimizers, tf.train.sgd ' +
+            'and tf.train.momentum checkpoints load: the latter into momentum().)',
         );
       }
-      const key = name.slice(0, -suffix.length);
-      this.slots.set(key, { variable: tf.variable(tensor, false), owner: null, written: null });
+      const key = foreign?.weight ?? name.slice(0, -suffix.length);
+      this.slots.set(key, { variable: this.restoredSlot(tensor, foreign), owner: null, written: null });
     }
     this.restoreChecked = false;
   }

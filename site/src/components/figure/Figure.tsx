@@ -1,4 +1,5 @@
 import { type ReactNode, useId } from 'react';
+import { FigureName } from './PlotBox';
 
 /** Props of a `Figure`. */
 export interface FigureProps {
@@ -16,7 +17,10 @@ export interface FigureProps {
   data: unknown;
 }
 
-/** The frame every live figure shares: controls, charts, computed caption, and its numbers. */
+/**
+ * The frame every live figure shares: controls, charts (each with SVG/PNG download buttons),
+ * computed caption, and its numbers.
+ */
 export function Figure({ name, description, caption, controls, children, data }: FigureProps) {
   const id = useId();
   return (
@@ -33,7 +37,9 @@ export function Figure({ name, description, caption, controls, children, data }:
         <legend className="sr-only">Controls</legend>
         {controls}
       </fieldset>
-      <div className="plots">{children}</div>
+      <FigureName.Provider value={name}>
+        <div className="plots">{children}</div>
+      </FigureName.Provider>
       <figcaption id={`${id}-caption`} aria-live="polite">
         {caption}
       </figcaption>

@@ -1,5 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { createContext, useContext, useEffect, useRef } from 'react';
+import { DownloadButtons } from './Download';
 import { useWidth } from './useWidth';
+
+/** The enclosing figure's name (set by `Figure`), for download file names. */
+export const FigureName = createContext('figure');
 
 /** Props of a `PlotBox`. */
 export interface PlotBoxProps {
@@ -14,9 +18,11 @@ export interface PlotBoxProps {
 /**
  * One Observable Plot chart, drawn in `useEffect` (browser only) into a div, and redrawn when
  * `render` or the width changes. Plot draws axes in `currentColor`, so dark mode just works.
+ * Under the chart, SVG and PNG download buttons save it for slides (file `figure-plot.svg`).
  */
 export function PlotBox({ render, label, name }: PlotBoxProps) {
   const ref = useRef<HTMLDivElement>(null);
+  const figure = useContext(FigureName);
   const width = useWidth(ref);
   useEffect(() => {
     const el = ref.current;
@@ -27,5 +33,10 @@ export function PlotBox({ render, label, name }: PlotBoxProps) {
     el.append(chart);
     return () => chart.remove();
   }, [render, width, label]);
-  return <div className="plot" data-plot={name} ref={ref} />;
+  return (
+    <div className="plot" data-plot={name}>
+      <div className="plot-chart" ref={ref} />
+      <DownloadButtons chart={ref} fileName={`${figure}-${name}`} label={label} />
+    </div>
+  );
 }
