@@ -70,7 +70,12 @@ describe('1/f drift benchmark (quick)', () => {
   it('the exact Kalman filter is at least as good as every tuned learner, on every seed', () => {
     const result = runDrift({ seed: 4, quick: true, steps: 1500, seeds: 5 });
     const kf = result.rows.find((r) => r.learner === 'Kalman filter (exact)');
-    expect(kf?.ratioMean).toBe(1);
+    expect(kf).toBeDefined();
+    // No predictor foresees the observation noise: even an oracle that knows θ_t gets MSE σ², so
+    // the filter's MSE must stay above it (up to the sampling spread of 5 seeds × 1500 steps).
+    // The learners' ratios below are to this filter's MSE, measured on the same data.
+    const noiseVariance = result.problem.noise ** 2;
+    expect(kf?.mse).toBeGreaterThan(0.9 * noiseVariance);
     expect(result.rows.length).toBeGreaterThanOrEqual(7);
     for (const row of result.rows) {
       expect(Number.isFinite(row.mse)).toBe(true);
