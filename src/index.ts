@@ -27,6 +27,7 @@ export {
 } from './dynamics/diagonalize.js';
 export { type FastWeightOptions, fastWeightDynamics } from './dynamics/fast-weights.js';
 export { impulseResponse } from './dynamics/impulse-response.js';
+export { type LearningRateSpread, spreadLearningRate } from './dynamics/learning-rate-spread.js';
 export {
   checkStable,
   type LinearDynamics,
@@ -34,7 +35,12 @@ export {
   restingState,
 } from './dynamics/linear-dynamics.js';
 export { type MomentumOptions, momentumDynamics } from './dynamics/momentum.js';
-export { type MultiscaleOptions, multiscaleDynamics } from './dynamics/multiscale.js';
+export {
+  checkFloat32Retention,
+  FLOAT32_RETENTION_LIMIT,
+  type MultiscaleOptions,
+  multiscaleDynamics,
+} from './dynamics/multiscale.js';
 export {
   type DriftPrior,
   driftSpectrum,
@@ -73,6 +79,8 @@ export {
 } from './optimizers/bayesian-multiscale.js';
 export {
   bennaFusi,
+  type CoupledForm,
+  type DiagonalForm,
   type Form,
   type FormOption,
   fastWeights,
@@ -81,6 +89,15 @@ export {
   multiscale,
 } from './optimizers/factories.js';
 export { LinearDynamicsOptimizer } from './optimizers/linear-dynamics-optimizer.js';
+export { convertForeignSlot, type ForeignSlot } from './optimizers/migration.js';
 export { type MultiscaleConfig, MultiscaleOptimizer } from './optimizers/multiscale-optimizer.js';
 export { aggmo, complexSynapse, qhm } from './optimizers/published-optimizers.js';
+export {
+  configWithRecipe,
+  type Recipe,
+  recipeOf,
+  registerRecipe,
+  restoreFromConfig,
+  withRecipe,
+} from './optimizers/recipe.js';
 export { type NamedTensor, SlotOptimizer, type SlotUpdate } from './optimizers/slot-optimizer.js';

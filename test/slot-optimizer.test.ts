@@ -139,6 +139,135 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
       });
     });
 
+    describe('odd variables', () => {
+      const makers: Array<[string, () => tf.Optimizer]> = [
+        ['multiscale', () => multiscale({ alpha: [0.1, 0.2], gamma: [1, 0.5] })],
+        ['bennaFusi diagonal', () => bennaFusi({ learningRate: 0.3, beakers: 3 })],
+        ['bennaFusi coupled', () => bennaFusi({ learningRate: 0.3, beakers: 3, form: 'coupled' })],
+        ['momentum coupled', () => momentum({ learningRate: 0.1, momentum: 0.9, form: 'coupled' })],
+      ];
+      for (const [name, make] of makers) {
+        it(`${name}: an int32 variable is refused up front, naming it and its dtype`, () => {
+          const opt = make();
+          const v = tf.variable(tf.tensor1d([1, 2], 'int32'), true, `int-${name}`);
+          const g = tf.tensor1d([1, 1], 'int32');
+          expect(() => opt.applyGradients({ [v.name]: g })).toThrowError(
+            new RegExp(`applyGradients: the variable "int-${name}" has dtype int32; .*float32`),
+          );
+          tf.dispose([v, g]);
+          opt.dispose();
+        });
+
+        it(`${name}: scalar and zero-size variables step`, () => {
+          const opt = make();
+          const scalar = tf.variable(tf.scalar(0.5));
+          const row = tf.variable(tf.tensor1d([0.5]));
+          const empty = tf.variable(tf.zeros([0, 3]));
+          for (let t = 0; t < 3; t++) {
+            opt.applyGradients({
+              [scalar.name]: tf.scalar(1 - t),
+              [row.name]: tf.tensor1d([1 - t]),
+              [empty.name]: tf.zeros([0, 3]),
+            });
+          }
+          expect(scalar.shape).toEqual([]);
+          expect(empty.shape).toEqual([0, 3]);
+          expect(Number.isFinite(scalar.dataSync()[0] as number)).toBe(true);
+          expect(scalar.dataSync()[0]).toBe(row.dataSync()[0]);
+          expect(scalar.dataSync()[0]).not.toBe(0.5);
+          tf.dispose([scalar, row, empty]);
+          opt.dispose();
+        });
+      }
+    });
+
+    describe('restored slots that no variable claims', () => {
+      const slot = (name: string) => ({ name: `${name}/subweights`, tensor: tf.ones([1, 2]) });
+      const iterations = () => ({ name: 'iter', tensor: tf.scalar(3, 'int32') });
+      const make = () => multiscale({ alpha: [0.1, 0.2], gamma: [1, 0.5] });
+
+      it('an ambiguous match warns once, naming the weights, and the variable starts fresh', async () => {
+        const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+        const opt = make();
+        await opt.setWeights([iterations(), slot('amb/kernel_1'), slot('amb/kernel_2')]);
+        const v = tf.variable(tf.ones([2]), true, 'amb/kernel_3');
+        const g = tf.onesLike(v);
+        opt.applyGradients({ [v.name]: g });
+        opt.applyGradients({ [v.name]: g });
+        const fresh = make();
+        const u = tf.variable(tf.ones([2]), true, 'amb-fresh');
+        fresh.applyGradients({ [u.name]: g });
+        fresh.applyGradients({ [u.name]: g });
+        expect(maxAbsDiff(v.dataSync(), u.dataSync())).toBe(0);
+        expect(warn).toHaveBeenCalledTimes(1);
+        expect(String(warn.mock.calls[0]?.[0])).toMatch(
+          /"amb\/kernel_1", "amb\/kernel_2" all match variable "amb\/kernel_3".*starts fresh/,
+        );
+        tf.dispose([v, u, g]);
+        opt.dispose();
+        fresh.dispose();
+      });
+
+      it('a slot that matches no variable warns once after the first step', async () => {
+        const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+        const opt = make();
+        await opt.setWeights([iterations(), slot('gone/kernel'), slot('kept/bias')]);
+        const v = tf.variable(tf.ones([2]), true, 'kept/bias');
+        const g = tf.onesLike(v);
+        opt.applyGradients({ [v.name]: g });
+        opt.applyGradients({ [v.name]: g });
+        expect(warn).toHaveBeenCalledTimes(1);
+        expect(String(warn.mock.calls[0]?.[0])).toMatch(
+          /restored slots for "gone\/kernel" match no variable/,
+        );
+        tf.dispose([v, g]);
+        opt.dispose();
+      });
+
+      it('no warning when every restored slot is claimed', async () => {
+        const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+        const opt = make();
+        await opt.setWeights([iterations(), slot('claimed/kernel')]);
+        const v = tf.variable(tf.ones([2]), true, 'claimed/kernel_1');
+        const g = tf.onesLike(v);
+        opt.applyGradients({ [v.name]: g });
+        expect(warn).not.toHaveBeenCalled();
+        tf.dispose([v, g]);
+        opt.dispose();
+      });
+    });
+
+    describe('weights without a gradient', () => {
+      it('are not touched (as with tf.train.momentum); a zero gradient decays them', () => {
+        const ours = multiscale({ alpha: [0.1, 0.3], gamma: [1, 0.5] });
+        const a = tf.variable(tf.tensor1d([1, 2]));
+        const b = tf.variable(tf.tensor1d([1, 2]));
+        const g = tf.tensor1d([1, -1]);
+        ours.applyGradients({ [a.name]: g, [b.name]: g });
+        const before = b.dataSync().slice();
+        ours.applyGradients({ [a.name]: g });
+        expect(maxAbsDiff(b.dataSync(), before)).toBe(0);
+        const zero = tf.zerosLike(b);
+        ours.applyGradients({ [b.name]: zero });
+        // With a zero gradient the fast part (−0.3·g after one step) halves: b moves by +0.15·g.
+        expectClose(
+          b.dataSync(),
+          [(before[0] as number) + 0.15, (before[1] as number) - 0.15],
+          1e-6,
+        );
+        const theirs = tf.train.momentum(0.1, 0.9);
+        const c = tf.variable(tf.tensor1d([1, 2]));
+        const d = tf.variable(tf.tensor1d([1, 2]));
+        theirs.applyGradients({ [c.name]: g, [d.name]: g });
+        const dBefore = d.dataSync().slice();
+        theirs.applyGradients({ [c.name]: g });
+        expect(maxAbsDiff(d.dataSync(), dBefore)).toBe(0);
+        tf.dispose([a, b, c, d, g, zero]);
+        ours.dispose();
+        theirs.dispose();
+      });
+    });
+
     describe('disposed and re-created variables', () => {
       it('40 disposed 1000-entry variables leave no tensor behind', async () => {
         for (const make of [

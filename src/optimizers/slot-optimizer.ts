@@ -310,12 +310,16 @@ export abstract class SlotOptimizer extends tf.Optimizer {
       if (!name.endsWith(suffix) && foreign === null) {
         throw new Error(
           `${this.getClassName()}.setWeights: weight "${name}" is not a "${this.slotName}" slot; ` +
-            'was it saved by a different optimizer? (Of tfjs\'s own optimizers, tf.train.sgd ' +
+            "was it saved by a different optimizer? (Of tfjs's own optimizers, tf.train.sgd " +
             'and tf.train.momentum checkpoints load: the latter into momentum().)',
         );
       }
       const key = foreign?.weight ?? name.slice(0, -suffix.length);
-      this.slots.set(key, { variable: this.restoredSlot(tensor, foreign), owner: null, written: null });
+      this.slots.set(key, {
+        variable: this.restoredSlot(tensor, foreign),
+        owner: null,
+        written: null,
+      });
     }
     this.restoreChecked = false;
   }
