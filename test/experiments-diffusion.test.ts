@@ -7,6 +7,7 @@ import {
   predictedExponent,
   ratioChainConstants,
   ratioChainDynamics,
+  stateResponseAt,
 } from '../src/experiments/diffusion.js';
 
 describe('ratioChainDynamics', () => {
@@ -62,6 +63,21 @@ describe('impulseResponseAt', () => {
     times.forEach((t, j) => {
       expect(diagonal[j]).toBeCloseTo(iterated[t] as number, 10);
     });
+  });
+});
+
+describe('stateResponseAt', () => {
+  it('equals Tᵗb computed by iterating the chain', () => {
+    const d = ratioChainDynamics({ beakers: 5, capacityRatio: 3, tubeRatio: 0.5 });
+    let s = [...d.input];
+    for (let t = 0; t <= 300; t++) {
+      if ([0, 1, 7, 300].includes(t)) {
+        stateResponseAt(d, t).forEach((x, l) => {
+          expect(x).toBeCloseTo(s[l] as number, 10);
+        });
+      }
+      s = d.transition.map((row) => row.reduce((a, x, j) => a + x * (s[j] as number), 0));
+    }
   });
 });
 

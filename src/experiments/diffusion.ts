@@ -158,3 +158,19 @@ export function powerLawWindow(d: LinearDynamics): { from: number; to: number } 
   const to = (tau[0] as number) / 10;
   return to > 2 * from ? { from, to } : null;
 }
+
+/**
+ * The levels of every beaker t steps after one unit gradient (the state's impulse response
+ * s(t) = Tᵗb), from the diagonal form s(t) = Σ_i v_i·(−α_i)·γ_iᵗ, so t may be large. Entry 0 is
+ * h(t).
+ * @example
+ * stateResponseAt(multiscaleDynamics({alpha: [1, 2], gamma: [0.5, 0.25]}), 1) // [-0.5, -0.5]
+ */
+export function stateResponseAt(d: LinearDynamics, t: number): number[] {
+  if (!(t >= 0) || !Number.isFinite(t))
+    fail('stateResponseAt', 't', t, 'it must be finite and ≥ 0');
+  const { alpha, gamma, basis } = diagonalize(d);
+  return basis.map((row) =>
+    row.reduce((acc, v, i) => acc - v * (alpha[i] as number) * (gamma[i] as number) ** t, 0),
+  );
+}
