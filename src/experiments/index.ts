@@ -26,6 +26,7 @@ export {
   type RatioChainOptions,
   ratioChainConstants,
   ratioChainDynamics,
+  stateResponseAt,
 } from './diffusion.js';
 export {
   type DriftData,
