@@ -95,3 +95,98 @@ export function squareMatrix(where: string, name: string, value: unknown): numbe
     return finiteVector(where, `${name}[${i}]`, row, n);
   });
 }
+
+/** A boolean, or undefined when the option was left out. `1` and `'yes'` are refused. */
+export function optionalBoolean(where: string, name: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    fail(where, name, value, 'it must be true or false');
+  }
+  return value;
+}
+
+/**
+ * Names users bring from other libraries (tf.train, Keras, PyTorch) or from earlier releases of
+ * this one, and the option they mean here.
+ */
+const FAMILIAR_NAMES: Readonly<Record<string, readonly string[]>> = {
+  usenesterov: ['nesterov'],
+  lr: ['learningRate'],
+  learningrates: ['alpha', 'learningRate'],
+  rates: ['alpha'],
+  decay: ['gamma', 'fastRetention', 'retention'],
+  decays: ['gamma'],
+  retention: ['gamma', 'fastRetention'],
+  retentions: ['gamma'],
+  variables: ['beakers'],
+  m: ['beakers'],
+  fastdecay: ['fastRetention'],
+  beta: ['momentum'],
+  usenesterovmomentum: ['nesterov'],
+};
+
+/** Levenshtein distance between two strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitute = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(
+        Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitute),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/**
+ * The allowed option an unknown key most likely means, or undefined when none is close.
+ * @example
+ * closestOption('useNesterov', ['learningRate', 'momentum', 'nesterov']) // 'nesterov'
+ */
+export function closestOption(key: string, allowed: readonly string[]): string | undefined {
+  const plain = (s: string) => s.toLowerCase().replace(/[_\s-]/g, '');
+  const familiar = FAMILIAR_NAMES[plain(key)]?.find((name) => allowed.includes(name));
+  if (familiar !== undefined) return familiar;
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const name of allowed) {
+    const d = editDistance(plain(key), plain(name));
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/**
+ * Checks that `options` is one plain object whose keys are all in `allowed`. An unknown key throws
+ * with a "did you mean" hint (familiar names from tf.train and earlier releases, then the nearest
+ * allowed name by edit distance); positional arguments (an array, a number) throw with the shape
+ * of the object to pass instead.
+ * @example
+ * checkKeys('momentum', {learningRate: 0.1, momentum: 0.9}, ['learningRate', 'momentum'])
+ */
+export function checkKeys(where: string, options: unknown, allowed: readonly string[]): void {
+  const shape = `{${allowed.join(', ')}}`;
+  if (Array.isArray(options) || typeof options === 'number') {
+    fail(
+      where,
+      'options',
+      options,
+      `pass one object ${shape} (positional arguments, as in tf.train, are not supported)`,
+    );
+  }
+  if (options === null || typeof options !== 'object')
+    fail(where, 'options', options, `pass ${shape}`);
+  for (const key of Object.keys(options)) {
+    if (allowed.includes(key)) continue;
+    const hint = closestOption(key, allowed);
+    throw new Error(
+      `${where}: unknown option "${key}"${hint === undefined ? '' : `; did you mean "${hint}"?`} ` +
+        `The options are ${allowed.join(', ')}.`,
+    );
+  }
+}

@@ -76,14 +76,20 @@ export function roundingRatio(
   return worst;
 }
 
-/** Step constants of a k-timescale optimizer: γ_1 = 1, the others spread in (0, 1), mixed-sign α. */
+/**
+ * Step constants of a k-timescale optimizer: γ_1 = 1, the others spread in (0, 1), mixed-sign α
+ * for the faster parts and a slow α_1 large enough that Σα > 0, as every optimizer requires.
+ */
 export function sampleMultiscale(k: number, seed: number): { alpha: number[]; gamma: number[] } {
   const u = uniforms(seed, 2 * k);
+  const fast = Array.from({ length: k - 1 }, (_, i) => 0.05 * (u[k + 1 + i] as number));
+  const fastSum = fast.reduce((a, b) => a + b, 0);
+  const slow = 0.05 * Math.abs(u[k] as number) + Math.max(0, -fastSum) + 0.001;
   return {
     gamma: Array.from({ length: k }, (_, i) =>
       i === 0 ? 1 : 0.99 - 0.9 * Math.abs(u[i] as number) * (i / k),
     ),
-    alpha: Array.from({ length: k }, (_, i) => 0.05 * (u[k + i] as number)),
+    alpha: [slow, ...fast],
   };
 }
 

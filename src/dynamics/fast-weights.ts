@@ -1,4 +1,4 @@
-import { finite, inRange } from '../validate.js';
+import { checkKeys, finite, inRange } from '../validate.js';
 import type { LinearDynamics } from './linear-dynamics.js';
 import { multiscaleDynamics } from './multiscale.js';
 
@@ -8,19 +8,27 @@ export interface FastWeightOptions {
   slowLearningRate: number;
   /** Learning rate of the fast part. */
   fastLearningRate: number;
-  /** Retention of the fast part per step, in [0, 1]; 0 forgets at once. */
+  /** Retention γ_f of the fast part per step, in [0, 1]: it decays by 1 − γ_f; 0 forgets at once. */
   fastRetention: number;
 }
 
-/** Validates the options and returns them as multiscale constants (slow first). */
+/** The option names of `FastWeightOptions`. */
+export const FAST_WEIGHT_KEYS = ['slowLearningRate', 'fastLearningRate', 'fastRetention'] as const;
+
+/**
+ * Validates the options (unknown keys throw, labelled `where`; `extraKeys` are the caller's own
+ * options) and returns them as multiscale constants (slow first).
+ */
 export function fastWeightConstants(
   where: string,
   options: FastWeightOptions,
+  extraKeys: readonly string[] = [],
 ): { alpha: number[]; gamma: number[] } {
-  const slow = finite(where, 'slowLearningRate', options?.slowLearningRate);
-  const fast = finite(where, 'fastLearningRate', options?.fastLearningRate);
-  const decay = inRange(where, 'fastRetention', options?.fastRetention, 0, 1);
-  return { alpha: [slow, fast], gamma: [1, decay] };
+  checkKeys(where, options, [...FAST_WEIGHT_KEYS, ...extraKeys]);
+  const slow = finite(where, 'slowLearningRate', options.slowLearningRate);
+  const fast = finite(where, 'fastLearningRate', options.fastLearningRate);
+  const retention = inRange(where, 'fastRetention', options.fastRetention, 0, 1);
+  return { alpha: [slow, fast], gamma: [1, retention] };
 }
 
 /**

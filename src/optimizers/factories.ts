@@ -1,11 +1,14 @@
-import { type BennaFusiOptions, bennaFusiDynamics } from '../dynamics/benna-fusi.js';
+import { type BennaFusiOptions, bennaFusiSystem } from '../dynamics/benna-fusi.js';
 import { diagonalize } from '../dynamics/diagonalize.js';
 import { type FastWeightOptions, fastWeightConstants } from '../dynamics/fast-weights.js';
+import { type LearningRateSpread, spreadLearningRate } from '../dynamics/learning-rate-spread.js';
 import type { LinearDynamics } from '../dynamics/linear-dynamics.js';
-import { type MomentumOptions, momentumDynamics } from '../dynamics/momentum.js';
-import { fail } from '../validate.js';
+import { type MomentumOptions, momentumSystem } from '../dynamics/momentum.js';
+import { checkMultiscale } from '../dynamics/multiscale.js';
+import { checkKeys, fail } from '../validate.js';
 import { LinearDynamicsOptimizer } from './linear-dynamics-optimizer.js';
 import { type MultiscaleConfig, MultiscaleOptimizer } from './multiscale-optimizer.js';
+import { registerRecipe, withRecipe } from './recipe.js';
 
 /**
  * Which coordinates an optimizer runs in. `'diagonal'` (default) runs the eigenvector
@@ -20,62 +23,193 @@ export interface FormOption {
   form?: Form;
 }
 
-function run(where: string, dynamics: LinearDynamics, form: unknown) {
-  if (form === undefined || form === 'diagonal') {
-    const { alpha, gamma, initialShare } = diagonalize(dynamics);
-    return new MultiscaleOptimizer({ alpha, gamma, initialShare });
-  }
-  if (form === 'coupled') return new LinearDynamicsOptimizer(dynamics);
-  return fail(where, 'form', form, "it must be 'diagonal' or 'coupled'");
+/** The diagonal form, the default: the factory returns a `MultiscaleOptimizer`. */
+export interface DiagonalForm {
+  /** `'diagonal'` or left out. */
+  form?: 'diagonal';
+}
+
+/** The coupled form: the factory returns a `LinearDynamicsOptimizer`. */
+export interface CoupledForm {
+  /** `'coupled'`. */
+  form: 'coupled';
 }
 
 /**
- * The multiscale optimizer as a `tf.Optimizer`.
- * @example
- * model.compile({optimizer: multiscale({alpha: [0.01, 0.1], gamma: [1, 0.9]}), loss: 'meanSquaredError'})
+ * Runs dynamics in the form asked for, labelling errors `where`. `check` sees the diagonal
+ * constants first (both forms), for limits the coupled form shares with them.
  */
-export function multiscale(config: MultiscaleConfig): MultiscaleOptimizer {
-  return new MultiscaleOptimizer(config);
+function run(
+  where: string,
+  dynamics: LinearDynamics,
+  form: unknown,
+  check?: (gamma: readonly number[]) => void,
+): MultiscaleOptimizer | LinearDynamicsOptimizer {
+  if (form !== undefined && form !== 'diagonal' && form !== 'coupled') {
+    fail(where, 'form', form, "it must be 'diagonal' or 'coupled'");
+  }
+  if (form === 'coupled') {
+    if (check !== undefined) check(diagonalize(dynamics).gamma);
+    return new LinearDynamicsOptimizer(dynamics);
+  }
+  const { alpha, gamma, initialShare } = diagonalize(dynamics);
+  check?.(gamma);
+  checkMultiscale(where, { alpha, gamma });
+  return new MultiscaleOptimizer({ alpha, gamma, initialShare });
+}
+
+/** Option names of `multiscale` in its two shapes. */
+const MULTISCALE_KEYS = ['alpha', 'gamma', 'initialShare'];
+
+/**
+ * The multiscale optimizer as a `tf.Optimizer`, from its constants ordered slowest first
+ * (`{alpha, gamma, initialShare?}`), or from one effective learning rate η = Σα_i spread over
+ * timescales (`{learningRate, timescales, shares?}`, see `spreadLearningRate`):
+ *
+ * $$ \omega_i \leftarrow \gamma_i\,\omega_i - \alpha_i\,g, \qquad w = \sum_i \omega_i $$
+ *
+ * Refused: Σα ≤ 0 (the first step would climb the gradient) and γ < 1 that float32 rounds to 1
+ * (timescales beyond ~3.4·10⁷ steps; see `FLOAT32_RETENTION_LIMIT`).
+ * @example
+ * model.compile({optimizer: multiscale({learningRate: 0.2, timescales: [Infinity, 10]}), loss: 'meanSquaredError'})
+ * multiscale({alpha: [0.01, 0.1], gamma: [1, 0.9]}).alpha // [0.01, 0.1]
+ */
+export function multiscale(config: MultiscaleConfig | LearningRateSpread): MultiscaleOptimizer {
+  const where = 'multiscale';
+  const spread =
+    config !== null &&
+    typeof config === 'object' &&
+    !Array.isArray(config) &&
+    ('learningRate' in config || 'timescales' in config);
+  if (spread && ('alpha' in config || 'gamma' in config)) {
+    fail(
+      where,
+      'options',
+      Object.keys(config),
+      'pass either {alpha, gamma} or {learningRate, timescales}, not both',
+    );
+  }
+  if (spread) {
+    const constants = spreadLearningRate(where, config as LearningRateSpread);
+    checkMultiscale(where, constants);
+    return withRecipe(new MultiscaleOptimizer(constants), where, config);
+  }
+  checkKeys(where, config, MULTISCALE_KEYS);
+  checkMultiscale(where, config as MultiscaleConfig);
+  return withRecipe(new MultiscaleOptimizer(config as MultiscaleConfig), where, config);
 }
 
 /**
- * Fast weights: a slow part that never decays plus a fast part that decays by `fastRetention`.
+ * Fast weights (Hinton & Plaut 1987; Ba et al. 2016): a slow part that never decays plus a fast
+ * part that keeps `fastRetention` γ_f of itself per step.
+ *
+ * $$ \omega_s \leftarrow \omega_s - \alpha_s g, \quad
+ *    \omega_f \leftarrow \gamma_f\,\omega_f - \alpha_f g, \quad w = \omega_s + \omega_f $$
  * @example
- * fastWeights({slowLearningRate: 0.01, fastLearningRate: 0.3, fastRetention: 0.95})
+ * fastWeights({slowLearningRate: 0.01, fastLearningRate: 0.3, fastRetention: 0.95}).gamma // [1, 0.95]
  */
 export function fastWeights(options: FastWeightOptions): MultiscaleOptimizer {
-  return new MultiscaleOptimizer(fastWeightConstants('fastWeights', options));
+  const where = 'fastWeights';
+  const constants = fastWeightConstants(where, options);
+  checkMultiscale(where, constants);
+  return withRecipe(new MultiscaleOptimizer(constants), where, options);
 }
 
 /**
  * Momentum, by default as the negative fast weight it is (γ = (1, β), α_fast < 0); with
- * `form: 'coupled'` as the familiar velocity update. Matches `tf.train.momentum(η, β, nesterov)`.
+ * `form: 'coupled'` as the familiar velocity update v ← βv + g, w ← w − ηv. Matches
+ * `tf.train.momentum(η, β, nesterov)` (Polyak 1964; Nesterov 1983), and `setWeights` accepts a
+ * `tf.train.momentum` checkpoint's `${name}/momentum` slots (see `convertForeignSlot`).
  * @example
- * momentum({learningRate: 0.1, momentum: 0.9})
+ * momentum({learningRate: 0.1, momentum: 0.9}).gamma // [1, 0.9]
  */
+export function momentum(options: MomentumOptions & DiagonalForm): MultiscaleOptimizer;
+export function momentum(options: MomentumOptions & CoupledForm): LinearDynamicsOptimizer;
+export function momentum(
+  options: MomentumOptions & FormOption,
+): MultiscaleOptimizer | LinearDynamicsOptimizer;
 export function momentum(
   options: MomentumOptions & FormOption,
 ): MultiscaleOptimizer | LinearDynamicsOptimizer {
-  return run('momentum', momentumDynamics(options), options.form);
+  const where = 'momentum';
+  const dynamics = momentumSystem(where, options, ['form']);
+  return withRecipe(run(where, dynamics, options.form), where, options);
 }
 
 /**
- * The Benna–Fusi synapse, by default as its decoupled eigenmodes; `form: 'coupled'` runs the
- * chain of beakers itself.
+ * The Benna–Fusi synapse (Benna & Fusi, Nature Neuroscience 2016), by default as its decoupled
+ * eigenmodes; `form: 'coupled'` runs the chain of beakers itself (see `bennaFusiDynamics`).
+ * As a float32 optimizer it takes at most the beakers whose slowest timescale float32 can still
+ * decay (m ≤ 11 with the default constants); more throws, naming the timescale.
  * @example
- * bennaFusi({learningRate: 0.5, beakers: 6})
+ * bennaFusi({learningRate: 0.5, beakers: 6}).alpha.length // 6
  */
+export function bennaFusi(options: BennaFusiOptions & DiagonalForm): MultiscaleOptimizer;
+export function bennaFusi(options: BennaFusiOptions & CoupledForm): LinearDynamicsOptimizer;
+export function bennaFusi(
+  options: BennaFusiOptions & FormOption,
+): MultiscaleOptimizer | LinearDynamicsOptimizer;
 export function bennaFusi(
   options: BennaFusiOptions & FormOption,
 ): MultiscaleOptimizer | LinearDynamicsOptimizer {
-  return run('bennaFusi', bennaFusiDynamics(options), options.form);
+  const where = 'bennaFusi';
+  const dynamics = bennaFusiSystem(where, options, ['form']);
+  const m = dynamics.readout.length;
+  const float32Limit = (gamma: readonly number[]) => {
+    if (gamma.length < m) {
+      fail(
+        where,
+        'beakers',
+        m,
+        `only ${gamma.length} of its ${m} modes are distinct in float64 (the slowest ones ` +
+          'merge); use fewer beakers',
+      );
+    }
+    const lost = gamma.filter((g) => g !== 1 && Math.fround(g) === 1);
+    if (lost.length > 0) {
+      const slowest = Math.max(...gamma.filter((g) => g !== 1));
+      fail(
+        where,
+        'beakers',
+        m,
+        `${lost.length} of its ${m} timescales lie beyond float32's resolution: the slowest, ` +
+          `τ ≈ ${(-1 / Math.log(slowest)).toPrecision(3)} steps, has 1 − γ = ` +
+          `${(1 - slowest).toPrecision(3)} < 2⁻²⁵ ≈ 2.98e-8, so in float32 it would never decay. ` +
+          'Use fewer beakers (at most 11 with the default capacities and couplings), or ' +
+          'bennaFusiDynamics for float64 math',
+      );
+    }
+  };
+  return withRecipe(run(where, dynamics, options.form, float32Limit), where, options);
 }
 
 /**
- * Any linear optimizer, run in its coupled coordinates.
+ * Any linear optimizer s ← T s + b g, w = c·s, run in its coupled coordinates. Refused: an
+ * effective learning rate −c·b ≤ 0 (the diagonal form's Σα; the first step would climb the
+ * gradient).
  * @example
- * linearDynamicsOptimizer(momentumDynamics({learningRate: 0.1, momentum: 0.9}))
+ * linearDynamicsOptimizer(momentumDynamics({learningRate: 0.1, momentum: 0.9})).getClassName() // 'LinearDynamicsOptimizer'
  */
 export function linearDynamicsOptimizer(dynamics: LinearDynamics): LinearDynamicsOptimizer {
-  return new LinearDynamicsOptimizer(dynamics);
+  const where = 'linearDynamicsOptimizer';
+  checkKeys(where, dynamics, ['transition', 'input', 'readout', 'initialState']);
+  const optimizer = new LinearDynamicsOptimizer(dynamics);
+  const { input: b, readout: c } = optimizer.dynamics;
+  const eta = -c.reduce((acc, ci, i) => acc + ci * (b[i] as number), 0);
+  if (!(eta > 0)) {
+    optimizer.dispose();
+    fail(
+      where,
+      '−readout·input',
+      eta,
+      'the effective learning rate η = −c·b (= Σα of the diagonal form) must be > 0; otherwise ' +
+        'the first step climbs the gradient (gradient ascent)',
+    );
+  }
+  return optimizer;
 }
+
+registerRecipe('multiscale', multiscale);
+registerRecipe('fastWeights', fastWeights);
+registerRecipe('momentum', momentum);
+registerRecipe('bennaFusi', bennaFusi);
