@@ -39,7 +39,7 @@ function importOptional(name: string): Promise<Record<string, unknown>> {
 type GPUWithAdapter = { requestAdapter(options?: object): Promise<GPUAdapter | null> };
 
 /**
- * Gives Node a `navigator.gpu` from the optional npm package `webgpu` (Dawn), unless one exists,
+ * Gives Node a `navigator.gpu` from the optional peer dependency `webgpu` (Dawn), unless one exists,
  * and the WebGPU globals (`GPUBufferUsage`, …). Returns why it could not, or null on success.
  * `useBestBackend` calls it; call it yourself only to import `@tensorflow/tfjs-backend-webgpu`
  * statically afterwards (that package registers its backend only if `navigator.gpu` exists when
@@ -52,7 +52,7 @@ export async function provideNodeWebGPU(): Promise<string | null> {
   try {
     dawn = await importOptional('webgpu');
   } catch (e) {
-    return `the optional package "webgpu" (Dawn) is not installed or did not load (${String(e).split('\n')[0]})`;
+    return `the optional peer dependency "webgpu" (Dawn) is not installed (npm install webgpu) or did not load (${String(e).split('\n')[0]})`;
   }
   const create = dawn.create as (flags: string[]) => unknown;
   Object.assign(globalThis, dawn.globals as object);

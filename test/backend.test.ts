@@ -41,9 +41,9 @@ describe('useBestBackend in Node without a GPU', () => {
     );
   });
 
-  it('works when the optional package `webgpu` is not installed', () => {
-    // A fresh Node process whose module resolution fails for `webgpu`, as after
-    // `npm install --omit=optional`.
+  it('works when the optional peer dependency `webgpu` is not installed', () => {
+    // A fresh Node process whose module resolution fails for `webgpu`, as in a default install
+    // (optional peers are not installed).
     const hook = `data:text/javascript,${encodeURIComponent(
       'export async function resolve(s, c, next) { if (s === "webgpu") { const e = new Error("Cannot find package \'webgpu\'"); e.code = "ERR_MODULE_NOT_FOUND"; throw e; } return next(s, c); }',
     )}`;
@@ -64,7 +64,9 @@ describe('useBestBackend in Node without a GPU', () => {
     const out = r.stdout.trim().split('\n');
     const choice = JSON.parse(out[out.length - 1] as string);
     expect(choice.backend).toBe('wasm');
-    expect(choice.skipped[0]).toMatch(/optional package "webgpu" \(Dawn\) is not installed/);
+    expect(choice.skipped[0]).toMatch(
+      /optional peer dependency "webgpu" \(Dawn\) is not installed \(npm install webgpu\)/,
+    );
     expect(r.stdout).toMatch(/multiscale-optimizer: using the wasm backend/);
   });
 });
