@@ -1,4 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import {
+  type BayesianArrays,
+  type BayesianStepArgs,
+  bayesianStepLoop,
+  innovationSum,
+  registerBayesianKernels,
+} from './bayesian-step-kernel.js';
 import { type MultiscaleStepArgs, registerMultiscaleStepKernel } from './multiscale-step-kernel.js';
 import {
   registerTridiagonalStepKernel,
@@ -97,10 +104,85 @@ function stepR(
   }
 }
 
-/** Registers the `cpu` kernels (`MultiscaleStep`, `TridiagonalStep`). */
+/** Registers the `cpu` kernels (`MultiscaleStep`, `TridiagonalStep`, the Bayesian step). */
 export function registerCpuKernels(): void {
   registerMultiscaleStepKernel('cpu', multiscaleStepCpu);
   registerTridiagonalStepKernel('cpu', tridiagonalStepCpu);
+  registerBayesianKernels('cpu', bayesianStepCpu, bayesianInnovationCpu);
+}
+
+/** The typed arrays of a Bayesian kernel's inputs (and, when given, its outputs). */
+function bayesianArrays(
+  { inputs, backend }: BayesianStepArgs,
+  outW: Float32Array,
+  outS: Float32Array,
+): BayesianArrays {
+  const read = (t: tf.TensorInfo | undefined) =>
+    t === undefined ? null : (backend.readSync(t.dataId) as Float32Array);
+  const empty = new Float32Array(0);
+  return {
+    w: read(inputs.value) ?? empty,
+    wAt: 0,
+    g: read(inputs.gradient) ?? empty,
+    gAt: 0,
+    s: read(inputs.slot) ?? empty,
+    sAt: 0,
+    h: read(inputs.curvature),
+    hAt: 0,
+    outW,
+    outWAt: 0,
+    outS,
+    outSAt: 0,
+  };
+}
+
+/** The `BayesianMultiscaleStep` kernel of the `cpu` backend: one pass over the typed arrays. */
+export function bayesianStepCpu(args: BayesianStepArgs): tf.TensorInfo[] {
+  const { inputs, attrs, backend } = args;
+  const n = size(inputs.value.shape);
+  const outW = new Float32Array(n);
+  const outS = new Float32Array((2 * attrs.gamma.length - 1) * n);
+  const a = bayesianArrays(args, outW, outS);
+  const shared =
+    inputs.denominator === undefined
+      ? Number.NaN
+      : ((backend.readSync(inputs.denominator.dataId) as Float32Array)[0] as number);
+  bayesianStepLoop(a, n, attrs, shared);
+  return [
+    {
+      dataId: backend.write(outW, inputs.value.shape, 'float32'),
+      shape: inputs.value.shape,
+      dtype: 'float32',
+    },
+    {
+      dataId: backend.write(outS, inputs.slot.shape, 'float32'),
+      shape: inputs.slot.shape,
+      dtype: 'float32',
+    },
+  ];
+}
+
+/** The `BayesianMultiscaleInnovation` kernel of the `cpu` backend. */
+export function bayesianInnovationCpu(args: BayesianStepArgs): tf.TensorInfo[] {
+  const n = size(args.inputs.gradient.shape);
+  const sum = innovationSum(
+    bayesianArrays(args, new Float32Array(0), new Float32Array(0)),
+    n,
+    0,
+    n,
+    args.attrs,
+  );
+  return [
+    {
+      dataId: args.backend.write(Float32Array.of(sum), [], 'float32'),
+      shape: [],
+      dtype: 'float32',
+    },
+  ];
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((x, y) => x * y, 1);
 }
 
 /**

@@ -1,4 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import {
+  type BayesianArrays,
+  type BayesianStepArgs,
+  bayesianStepLoop,
+  innovationSum,
+  registerBayesianKernels,
+} from './bayesian-step-kernel.js';
 import { type MultiscaleStepArgs, registerMultiscaleStepKernel } from './multiscale-step-kernel.js';
 import {
   registerTridiagonalStepKernel,
@@ -182,8 +189,62 @@ export function tridiagonalStepWasm({
   return [outW, outS];
 }
 
-/** Registers the `wasm` kernels (`MultiscaleStep`, `TridiagonalStep`). */
+/** The heap view and entry offsets of a Bayesian kernel's tensors (outputs when given). */
+function bayesianHeap(
+  { inputs, backend }: BayesianStepArgs,
+  outW: tf.TensorInfo | null,
+  outS: tf.TensorInfo | null,
+): BayesianArrays {
+  const be = backend as unknown as WasmBackendLike;
+  const heap = heapF32(bind(be, 0));
+  const at = (t: tf.TensorInfo | null | undefined) =>
+    t === undefined || t === null ? 0 : addressOf(be, t.dataId) >>> 2;
+  return {
+    w: heap,
+    wAt: at(inputs.value),
+    g: heap,
+    gAt: at(inputs.gradient),
+    s: heap,
+    sAt: at(inputs.slot),
+    h: inputs.curvature === undefined ? null : heap,
+    hAt: at(inputs.curvature),
+    outW: heap,
+    outWAt: at(outW),
+    outS: heap,
+    outSAt: at(outS),
+  };
+}
+
+/**
+ * The `BayesianMultiscaleStep` kernel of the `wasm` backend: one pass over the backend's own heap
+ * (no copy in or out), reading w, g and the 2k−1 slot rows once and writing w and the rows once.
+ */
+export function bayesianStepWasm(args: BayesianStepArgs): tf.TensorInfo[] {
+  const be = args.backend as unknown as WasmBackendLike;
+  const n = size(args.inputs.value.shape);
+  const outW = be.makeOutput(args.inputs.value.shape, 'float32');
+  const outS = be.makeOutput(args.inputs.slot.shape, 'float32');
+  const a = bayesianHeap(args, outW, outS);
+  const d = args.inputs.denominator;
+  const shared = d === undefined ? Number.NaN : (a.w[addressOf(be, d.dataId) >>> 2] as number);
+  bayesianStepLoop(a, n, args.attrs, shared);
+  return [outW, outS];
+}
+
+/** The `BayesianMultiscaleInnovation` kernel of the `wasm` backend: a reduction over the heap. */
+export function bayesianInnovationWasm(args: BayesianStepArgs): tf.TensorInfo[] {
+  const be = args.backend as unknown as WasmBackendLike;
+  const n = size(args.inputs.gradient.shape);
+  const a = bayesianHeap(args, null, null);
+  const sum = innovationSum(a, n, 0, n, args.attrs);
+  const out = be.makeOutput([], 'float32');
+  heapF32(bind(be, 0))[addressOf(be, out.dataId) >>> 2] = sum;
+  return [out];
+}
+
+/** Registers the `wasm` kernels (`MultiscaleStep`, `TridiagonalStep`, the Bayesian step). */
 export function registerWasmKernels(): void {
   registerMultiscaleStepKernel('wasm', multiscaleStepWasm);
   registerTridiagonalStepKernel('wasm', tridiagonalStepWasm);
+  registerBayesianKernels('wasm', bayesianStepWasm, bayesianInnovationWasm);
 }

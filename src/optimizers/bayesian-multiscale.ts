@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { timescaleDecay } from '../dynamics/power-law-prior.js';
+import {
+  type BayesianStepAttrs,
+  hasBayesianKernels,
+  runBayesianInnovationKernel,
+  runBayesianStepKernel,
+} from '../kernels/bayesian-step-kernel.js';
+import { registerBuiltinKernels } from '../kernels/index.js';
 import { fail, finite, positive } from '../validate.js';
 import { type NamedTensor, SlotOptimizer, type SlotUpdate } from './slot-optimizer.js';
 
@@ -25,7 +32,8 @@ export type CurvatureFunction = (context: CurvatureContext) => tf.Tensor | numbe
  * A curvature the optimizer estimates from the gradient alone (the drop-in for any network):
  * - `'fisher'` (default): the calibrated empirical Fisher. Under the model the squared gradient of
  *   the negative log-likelihood is E[ĝ²] = ĥ(1 + S) with S the predictive variance over σ²; solving
- *   that for ĥ with one sample removes the raw Fisher's overestimate.
+ *   that for ĥ with one sample removes the raw Fisher's overestimate. Exact for one scalar
+ *   observation per step; a heuristic under batched `model.fit`.
  * - `'empiricalFisher'`: ĥ = ĝ², the plain diagonal empirical Fisher (kept for comparison).
  */
 export type CurvatureEstimate = 'fisher' | 'empiricalFisher';
@@ -34,7 +42,9 @@ export type CurvatureEstimate = 'fisher' | 'empiricalFisher';
  * How the innovation (predictive) variance is formed:
  * - `'shared'` (default): every weight the step updates explains the same scalar observation, so
  *   the denominator 1 + Σ_j ĥ_j V_j sums over all of them. This is the exact mean-field filter for
- *   a model with one scalar output trained one example per step.
+ *   a model with one scalar output trained one example per step; under batched `model.fit` (a
+ *   batch of examples or several outputs per step) it is a heuristic that treats the batch as one
+ *   observation.
  * - `'perRow'`: each variable is a stack of independent models along its first axis, each row
  *   explaining its own observation: the sum runs over the row only. For training many replicas
  *   (or an ensemble) side by side in one `[replicas, ...]` variable.
@@ -73,6 +83,14 @@ interface SharedStep {
 }
 
 const where = 'bayesianMultiscale';
+
+// The fused kernels register with the module that dispatches to them.
+registerBuiltinKernels();
+
+/** Keeps the finite entries of `x` and zeroes the others (a NaN gradient stays in its entry). */
+function finiteOnly(x: tf.Tensor): tf.Tensor {
+  return tf.where(tf.isFinite(x), x, tf.zerosLike(x));
+}
 
 /** Stands in for a curvature function that `fromConfig` could not restore. */
 function missingCurvature(): never {
@@ -123,9 +141,25 @@ function missingCurvature(): never {
  * gives S = (√(1 + 4A) − 1)/2 with A = Σ_j ĝ_j² V_j, and ĥ_j = ĝ_j²/(1 + S). The raw empirical
  * Fisher ĥ = ĝ² overestimates h by the factor r²/σ², so it shrinks the step exactly when the
  * residual is large. Gauss–Newton needs per-example Jacobians, which an optimizer that sees only
- * the gradient does not have. Measured on the 1/f-drift benchmark (d = 4, 5 seeds, MSE over the
- * exact Kalman filter's, noise 0.5 / 0.15): exact curvature 1.014 / 1.017, calibrated Fisher
- * 1.076 / 1.140, raw empirical Fisher 1.39 / 2.37, tuned SGD 1.146 / 1.209.
+ * the gradient does not have. How the estimates compare on the 1/f-drift benchmark is measured by
+ * `npm run experiments -- drift --plugin src/experiments/drift-bayesian.ts` (see
+ * `src/experiments/RESULTS.md`).
+ *
+ * **Exact, and where it is a heuristic.** `'fisher'` calibration and the `'shared'` innovation are
+ * exact for one scalar observation per step (one example, one output: then every weight's gradient
+ * is x_j times the same residual). Under batched `model.fit` (a mean loss over many examples, or
+ * several outputs) the gradient sums over observations, and both are heuristics: the filter then
+ * treats the batch as one observation.
+ *
+ * **Bad gradients and curvatures.** A non-finite gradient entry (NaN, ±∞) changes only its own
+ * entry: sums over weights (the `'shared'` and `'perRow'` innovations) skip non-finite terms. A
+ * curvature function's values are checked on each variable's first step (a clear error); later
+ * steps are not read back (that would stall a GPU backend): an entry that is negative or not
+ * finite becomes NaN in that entry's state.
+ *
+ * **Kernels.** On cpu and wasm one step of a weight is one fused pass (`BAYESIAN_STEP`, in
+ * `src/kernels/`), and the `'shared'` innovation's sum is a reduction on the backend, never read
+ * back; other backends run the same step as tfjs ops.
  *
  * **Memory.** One stacked slot `${name}/posterior` of shape `[2k−1, ...shape]`: the k−1 means not
  * stored in the weight itself (the slowest subweight lives in w), then the k variances.
@@ -150,6 +184,8 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
   readonly pivot: number;
   private curvature: CurvatureEstimate | CurvatureFunction;
   private shared: SharedStep | null = null;
+  /** Variables whose curvature function's values were checked (on their first step). */
+  private readonly curvatureChecked = new Set<string>();
 
   constructor(config: BayesianMultiscaleConfig) {
     super();
@@ -216,6 +252,7 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
   /** Replaces the curvature (for instance after `fromConfig`, which cannot restore a function). */
   setCurvature(curvature: CurvatureEstimate | CurvatureFunction): void {
     this.curvature = BayesianMultiscaleOptimizer.checkCurvature(curvature);
+    this.curvatureChecked.clear();
   }
 
   protected get slotRows(): number {
@@ -244,30 +281,25 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
       super.applyGradients(variableGradients);
       return;
     }
-    const entries = Array.isArray(variableGradients)
-      ? variableGradients.map((item) => [item.name, item.tensor] as const)
-      : Object.entries(variableGradients);
+    const weights = this.trainedWeights(variableGradients);
     const curvature = new Map<string, tf.Tensor>();
+    const fused = hasBayesianKernels();
     try {
       const denominator = tf.tidy(() => {
         let total: tf.Tensor = tf.scalar(0);
-        for (const [name, gradient] of entries) {
-          if (gradient == null) continue;
-          const value = tf.engine().registeredVariables[name];
-          if (value === undefined) {
-            throw new Error(`${this.getClassName()}: no variable named "${name}" is registered.`);
-          }
-          const variance = this.totalVariance(
-            this.splitSlot(this.claimSlot(name, value)).variances,
-          );
-          const g = tf.div(gradient, this.observationNoise);
+        for (const { name, value, gradient } of weights) {
+          const slot = this.claimSlot(name, value);
+          let h: tf.Tensor | undefined;
           if (typeof this.curvature === 'function') {
-            const h = this.userCurvature(name, value, gradient);
+            h = this.userCurvature(name, value, gradient);
             curvature.set(name, tf.keep(h));
-            total = tf.add(total, tf.sum(tf.mul(h, variance)));
-          } else {
-            total = tf.add(total, tf.sum(tf.mul(tf.square(g), variance)));
           }
+          // Σ ĥV (or Σ ĝ²V) over this weight's entries whose term is finite: on the backend,
+          // never read back.
+          const sum = fused
+            ? runBayesianInnovationKernel({ gradient, slot, curvature: h }, this.attrs(value))
+            : this.innovationSumOps(gradient, slot, h);
+          total = tf.add(total, sum);
         }
         if (this.curvature === 'fisher') {
           // S(1 + S) = A  ⇒  1 + S = (1 + √(1 + 4A)) / 2
@@ -308,10 +340,16 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
     } catch {
       fail(where, `curvature("${name}").shape`, h.shape, `it must broadcast to [${value.shape}]`);
     }
-    const [lowest, sum] = tf.stack([tf.min(full), tf.sum(full)]).dataSync() as Float32Array;
-    if (!((lowest as number) >= 0 && Number.isFinite(sum))) {
-      const bad = Array.from(full.dataSync()).find((x) => !(x >= 0 && Number.isFinite(x)));
-      fail(where, `curvature("${name}")`, bad ?? sum, 'a curvature must be finite and ≥ 0');
+    if (!this.curvatureChecked.has(name)) {
+      // Checked on a variable's first step only: reading values back every step would stall a
+      // GPU backend. Later, an entry that is negative or not finite becomes NaN in that entry.
+      const values = full.dataSync();
+      const bad = Array.from(values).find((x) => !(x >= 0 && Number.isFinite(x)));
+      if (bad !== undefined)
+        fail(where, `curvature("${name}")`, bad, 'a curvature must be finite and ≥ 0');
+      this.curvatureChecked.add(name);
+    } else {
+      full = tf.where(tf.logicalAnd(tf.isFinite(full), tf.greaterEqual(full, 0)), full, Number.NaN);
     }
     return tf.div(full, this.observationNoise);
   }
@@ -335,10 +373,69 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
     return variances.slice(1).reduce((acc, v) => tf.add(acc, v), variances[0] as tf.Tensor);
   }
 
+  /** The fused kernels' attributes for a weight of `value`'s shape. */
+  private attrs(value: tf.Tensor): BayesianStepAttrs {
+    return {
+      gamma: [...this.gamma],
+      processNoise: [...this.processNoise],
+      pivot: this.pivot,
+      observationNoise: this.observationNoise,
+      curvature: typeof this.curvature === 'function' ? 'given' : this.curvature,
+      innovation: this.innovation,
+      groups:
+        this.innovation === 'perRow' && value.rank > 0 ? (value.shape[0] as number) : value.size,
+    };
+  }
+
+  /** Σ t·V over one weight with tfjs ops (t = ĥ when given, else ĝ²), non-finite terms skipped. */
+  private innovationSumOps(
+    gradient: tf.Tensor,
+    slot: tf.Tensor,
+    h: tf.Tensor | undefined,
+  ): tf.Tensor {
+    if (gradient.size === 0) return tf.scalar(0);
+    const total = this.totalVariance(this.splitSlot(slot).variances);
+    const t = h ?? tf.square(tf.div(gradient, this.observationNoise));
+    return tf.sum(finiteOnly(tf.mul(t, total)));
+  }
+
   protected update(value: tf.Tensor, gradient: tf.Tensor, slot: tf.Tensor | null): SlotUpdate {
-    const n = value.size;
     const name = (value as tf.Variable).name;
-    const { means, variances } = this.splitSlot(slot as tf.Tensor);
+    let h: tf.Tensor | undefined;
+    if (typeof this.curvature === 'function') {
+      h = this.shared
+        ? (this.shared.curvature.get(name) as tf.Tensor)
+        : this.userCurvature(name, value, gradient);
+    }
+    if (hasBayesianKernels()) {
+      return runBayesianStepKernel(
+        {
+          value,
+          gradient,
+          slot: slot as tf.Tensor,
+          denominator: this.shared?.denominator,
+          curvature: h,
+        },
+        this.attrs(value),
+      );
+    }
+    return this.updateOps(value, gradient, slot as tf.Tensor, h);
+  }
+
+  /**
+   * The step with generic tfjs ops: the path of backends without the fused kernels, and the
+   * reference the kernels are tested against. `h` is ĥ from a curvature function.
+   */
+  private updateOps(
+    value: tf.Tensor,
+    gradient: tf.Tensor,
+    slot: tf.Tensor,
+    given: tf.Tensor | undefined,
+  ): SlotUpdate {
+    const n = value.size;
+    // Nothing to do, and tfjs's cpu slice fails on empty tensors.
+    if (n === 0) return { value: tf.clone(value), slot: tf.clone(slot) };
+    const { means, variances } = this.splitSlot(slot);
     const total = this.totalVariance(variances);
     const g = tf.div(gradient, this.observationNoise);
     let h: tf.Tensor;
@@ -346,20 +443,20 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
     if (this.shared) {
       d = this.shared.denominator;
       if (this.curvature === 'fisher') h = tf.div(tf.square(g), d);
-      else if (this.curvature === 'empiricalFisher') h = tf.square(g);
-      else h = this.shared.curvature.get(name) as tf.Tensor;
+      else h = given ?? tf.square(g);
     } else {
       // Σ ĥV over each group of weights that shares one observation: one weight ('perWeight'),
-      // or one row of this variable ('perRow'); then spread back over the group.
+      // or one row of this variable ('perRow'); then spread back over the group. A group's sum
+      // skips non-finite terms, so a NaN gradient stays in its entry.
       const rowsOfGroups = this.innovation === 'perRow' && value.rank > 0 ? value.shape[0] : n;
       const groupSum = (x: tf.Tensor) =>
         rowsOfGroups === n
           ? x
           : tf.reshape(
-              tf.broadcastTo(tf.sum(tf.reshape(x, [rowsOfGroups, n / rowsOfGroups]), 1, true), [
-                rowsOfGroups,
-                n / rowsOfGroups,
-              ]),
+              tf.broadcastTo(
+                tf.sum(tf.reshape(finiteOnly(x), [rowsOfGroups, n / rowsOfGroups]), 1, true),
+                [rowsOfGroups, n / rowsOfGroups],
+              ),
               value.shape,
             );
       if (this.curvature === 'fisher') {
@@ -369,10 +466,7 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
         d = tf.div(tf.add(1, tf.sqrt(tf.add(1, tf.mul(4, a)))), 2);
         h = tf.div(g2, d);
       } else {
-        h =
-          this.curvature === 'empiricalFisher'
-            ? tf.square(g)
-            : this.userCurvature(name, value, gradient);
+        h = given ?? tf.square(g);
         d = tf.add(1, groupSum(tf.mul(h, total)));
       }
     }

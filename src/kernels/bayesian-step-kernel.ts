@@ -1,0 +1,231 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { hasFusedKernel, registerFusedKernel, runFusedKernel } from './register.js';
+
+/**
+ * Name of the fused step of the Bayesian multiscale optimizer (`BayesianMultiscaleOptimizer`), for
+ * one weight of n entries with k timescales. The slot holds 2k−1 rows: the k−1 means of the
+ * subweights other than the pivot p (in timescale order), then the k variances v_i. With
+ * ĝ = g/σ², V = Σ_i v_i, a curvature ĥ and an innovation D (below), every entry does
+ *
+ * $$ \omega_i \leftarrow \gamma_i\Big(\omega_i - \frac{v_i\,\hat g}{D}\Big), \qquad
+ *    v_i \leftarrow \gamma_i^2\,\frac{v_i\,(D - \hat h\,v_i)}{D} + q_i, $$
+ *
+ * with the pivot's mean kept inside w (w ← γ_p(w − Vĝ/D) + Σ_{r≠p} (γ_r − γ_p)(ω_r − v_rĝ/D)).
+ * - **inputs**: `value` (w), `gradient` (g), `slot` (`[2k−1, ...shape]`), and `denominator` (a
+ *   scalar D, for `innovation: 'shared'`) and `curvature` (ĥ, the shape of w, for
+ *   `curvature: 'given'`);
+ * - **attrs** (`BayesianStepAttrs`);
+ * - **outputs**: `[newValue, newSlot]`, fresh float32 tensors.
+ *
+ * D is the shared scalar when given; else, per group of entries that explain one observation (one
+ * entry: `'perWeight'`; one row of the first axis: `'perRow'`), D = 1 + Σ ĥV, or for `'fisher'`
+ * D = (1 + √(1 + 4Σĝ²V))/2 with ĥ = ĝ²/D. Sums over a group skip non-finite terms, so a NaN
+ * gradient entry stays in its entry.
+ */
+export const BAYESIAN_STEP = 'BayesianMultiscaleStep';
+
+/**
+ * Name of the reduction that the `'shared'` innovation needs before any weight moves: for one
+ * weight, the scalar Σ_j t_j V_j over the entries whose term is finite, with t = ĝ² (`'fisher'`,
+ * `'empiricalFisher'`) or t = ĥ (`'given'`).
+ * - **inputs**: `gradient`, `slot` (as for `BAYESIAN_STEP`), `curvature` (ĥ, for `'given'`);
+ * - **attrs**: `BayesianStepAttrs` (only `gamma.length`, `observationNoise` and `curvature` are
+ *   read);
+ * - **outputs**: `[sum]`, a float32 scalar.
+ */
+export const BAYESIAN_INNOVATION = 'BayesianMultiscaleInnovation';
+
+/** Attributes of the two Bayesian kernels. */
+export interface BayesianStepAttrs {
+  /** γ_i, one per timescale. */
+  gamma: number[];
+  /** q_i = p_i(1 − γ_i²), one per timescale. */
+  processNoise: number[];
+  /** Index of the subweight stored in w. */
+  pivot: number;
+  /** σ². */
+  observationNoise: number;
+  /** Where ĥ comes from: ĝ²/D (`'fisher'`), ĝ² (`'empiricalFisher'`) or the `curvature` input. */
+  curvature: 'fisher' | 'empiricalFisher' | 'given';
+  /** `'shared'`: D is the `denominator` input; else the groups below. */
+  innovation: 'shared' | 'perRow' | 'perWeight';
+  /** Number of groups of `'perRow'` (the first axis; n for a scalar). */
+  groups: number;
+}
+
+/** Inputs of `BAYESIAN_STEP` (and, without `value` and `denominator`, of `BAYESIAN_INNOVATION`). */
+export interface BayesianStepInputs {
+  value: tf.TensorInfo;
+  gradient: tf.TensorInfo;
+  slot: tf.TensorInfo;
+  denominator?: tf.TensorInfo;
+  curvature?: tf.TensorInfo;
+}
+
+/** What a backend's Bayesian kernels receive. */
+export interface BayesianStepArgs {
+  inputs: BayesianStepInputs;
+  attrs: BayesianStepAttrs;
+  backend: tf.KernelBackend;
+}
+
+/** Registers a backend's `BAYESIAN_STEP` and `BAYESIAN_INNOVATION` implementations. */
+export function registerBayesianKernels(
+  backendName: string,
+  step: (args: BayesianStepArgs) => tf.TensorInfo[],
+  innovation: (args: BayesianStepArgs) => tf.TensorInfo[],
+): void {
+  registerFusedKernel(BAYESIAN_STEP, backendName, step);
+  registerFusedKernel(BAYESIAN_INNOVATION, backendName, innovation);
+}
+
+/** Whether `backendName` (default: the active backend) has the fused Bayesian kernels. */
+export function hasBayesianKernels(backendName?: string): boolean {
+  return (
+    hasFusedKernel(BAYESIAN_STEP, backendName) && hasFusedKernel(BAYESIAN_INNOVATION, backendName)
+  );
+}
+
+/** Runs the active backend's `BAYESIAN_STEP`. Call inside `tf.tidy`. */
+export function runBayesianStepKernel(
+  inputs: {
+    value: tf.Tensor;
+    gradient: tf.Tensor;
+    slot: tf.Tensor;
+    denominator?: tf.Tensor;
+    curvature?: tf.Tensor;
+  },
+  attrs: BayesianStepAttrs,
+): { value: tf.Tensor; slot: tf.Tensor } {
+  const [value, slot] = runFusedKernel(BAYESIAN_STEP, inputs, attrs) as [tf.Tensor, tf.Tensor];
+  return { value, slot };
+}
+
+/** Runs the active backend's `BAYESIAN_INNOVATION`: the scalar Σ t·V of one weight. */
+export function runBayesianInnovationKernel(
+  inputs: { gradient: tf.Tensor; slot: tf.Tensor; curvature?: tf.Tensor },
+  attrs: BayesianStepAttrs,
+): tf.Scalar {
+  return runFusedKernel(BAYESIAN_INNOVATION, inputs, attrs)[0] as tf.Scalar;
+}
+
+/**
+ * Float32 arrays and entry offsets of one Bayesian step: on cpu separate arrays at offset 0, on
+ * wasm the one heap with each tensor's offset. `h` is used for `'given'` curvature only.
+ */
+export interface BayesianArrays {
+  w: Float32Array;
+  wAt: number;
+  g: Float32Array;
+  gAt: number;
+  s: Float32Array;
+  sAt: number;
+  h: Float32Array | null;
+  hAt: number;
+  outW: Float32Array;
+  outWAt: number;
+  outS: Float32Array;
+  outSAt: number;
+}
+
+/**
+ * Σ t_j V_j over entries [from, to) whose term is finite (t = ĝ² or ĥ), in float64: the
+ * innovation sum of one weight (`from = 0, to = n`) or one `'perRow'` group.
+ */
+export function innovationSum(
+  a: BayesianArrays,
+  n: number,
+  from: number,
+  to: number,
+  attrs: BayesianStepAttrs,
+): number {
+  const k = attrs.gamma.length;
+  const inv = 1 / attrs.observationNoise;
+  const { g, gAt, s, h, hAt } = a;
+  const v0 = a.sAt + (k - 1) * n;
+  let sum = 0;
+  for (let j = from; j < to; j++) {
+    let V = 0;
+    for (let i = 0; i < k; i++) V += s[v0 + i * n + j] as number;
+    let t: number;
+    if (attrs.curvature === 'given') t = (h as Float32Array)[hAt + j] as number;
+    else {
+      const gh = (g[gAt + j] as number) * inv;
+      t = gh * gh;
+    }
+    const term = t * V;
+    if (Number.isFinite(term)) sum += term;
+  }
+  return sum;
+}
+
+/**
+ * The Bayesian step over all n entries, as a JS loop over float32 arrays (float64 arithmetic,
+ * one rounding per stored value): the cpu kernel, and the wasm kernel over its heap. `shared` is
+ * the `'shared'` innovation's D (ignored otherwise).
+ */
+export function bayesianStepLoop(
+  a: BayesianArrays,
+  n: number,
+  attrs: BayesianStepAttrs,
+  shared: number,
+): void {
+  const k = attrs.gamma.length;
+  const gamma = attrs.gamma;
+  const q = attrs.processNoise;
+  const p = attrs.pivot;
+  const gp = gamma[p] as number;
+  const inv = 1 / attrs.observationNoise;
+  const fisher = attrs.curvature === 'fisher';
+  const given = attrs.curvature === 'given';
+  const { w, g, s, h, outW, outS } = a;
+  const others = gamma.map((_, i) => i).filter((i) => i !== p);
+  const mAt = a.sAt;
+  const vAt = a.sAt + (k - 1) * n;
+  const oMAt = a.outSAt;
+  const oVAt = a.outSAt + (k - 1) * n;
+  const groups = attrs.innovation === 'perRow' ? attrs.groups : n;
+  const per = attrs.innovation === 'shared' ? n : groups === 0 ? 0 : n / groups;
+  const v = new Float64Array(k);
+  for (let start = 0; start < n; start += Math.max(per, 1)) {
+    const end = Math.min(n, start + Math.max(per, 1));
+    let groupD = shared;
+    if (attrs.innovation === 'perRow') {
+      const sum = innovationSum(a, n, start, end, attrs);
+      groupD = fisher ? (1 + Math.sqrt(1 + 4 * sum)) / 2 : 1 + sum;
+    }
+    for (let j = start; j < end; j++) {
+      const gh = (g[a.gAt + j] as number) * inv;
+      let V = 0;
+      for (let i = 0; i < k; i++) {
+        const vi = s[vAt + i * n + j] as number;
+        v[i] = vi;
+        V += vi;
+      }
+      let D = groupD;
+      let hh: number;
+      if (attrs.innovation === 'perWeight') {
+        if (fisher) D = (1 + Math.sqrt(1 + 4 * gh * gh * V)) / 2;
+        else D = 1 + (given ? ((h as Float32Array)[a.hAt + j] as number) : gh * gh) * V;
+      }
+      if (fisher) hh = (gh * gh) / D;
+      else if (given) hh = (h as Float32Array)[a.hAt + j] as number;
+      else hh = gh * gh;
+      const step = gh / D;
+      for (let i = 0; i < k; i++) {
+        const vi = v[i] as number;
+        const gi = gamma[i] as number;
+        outS[oVAt + i * n + j] = (gi * gi * (vi * (D - hh * vi))) / D + (q[i] as number);
+      }
+      let next = gp * ((w[a.wAt + j] as number) - V * step);
+      for (let r = 0; r < k - 1; r++) {
+        const i = others[r] as number;
+        const posterior = (s[mAt + r * n + j] as number) - (v[i] as number) * step;
+        const gi = gamma[i] as number;
+        next += (gi - gp) * posterior;
+        outS[oMAt + r * n + j] = gi * posterior;
+      }
+      outW[a.outWAt + j] = next;
+    }
+  }
+}
