@@ -68,9 +68,11 @@ interface CoupledTensors {
  * `model.setWeights`) enters the state the same way, so it splits across the eigenmodes by the
  * diagonal form's `initialShare`, and both forms stay equal. T must be stable (`checkStable`).
  *
- * When T is tridiagonal and w reads one coordinate (Benna–Fusi chains, momentum, any k = 2
- * system) a step costs a few multiply-adds per coordinate (the fused `TridiagonalStep` kernel on
- * cpu and wasm, elementwise ops elsewhere); other T run a dense (k−1)×k product per weight.
+ * When T is tridiagonal and w reads one coordinate (Benna–Fusi chains, momentum, a k = 2 system
+ * whose readout has one non-zero entry) a step costs a few multiply-adds per coordinate (the fused
+ * `TridiagonalStep` kernel on cpu, wasm, webgl and webgpu, elementwise ops elsewhere); other T,
+ * including k = 2 systems whose readout has two non-zero entries, run a dense (k−1)×k product per
+ * weight.
  */
 export class LinearDynamicsOptimizer extends SlotOptimizer {
   /** Registered class name, used by `model.save`/`tf.loadLayersModel`. */
