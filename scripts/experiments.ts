@@ -11,7 +11,7 @@
  * loads src/experiments/drift-bayesian.ts when it exists. Bad input prints one line and exits
  * with code 2.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ExperimentReport } from '../src/experiments/index.js';
@@ -28,9 +28,13 @@ interface Args {
   out: string;
   markdown?: string;
   plugins: string[];
+  csv?: string;
+  column?: string;
+  date?: string;
+  stream?: 'permuted' | 'split' | 'rotated';
 }
 
-const USAGE = `usage: npm run experiments -- <${[...experimentNames, 'all'].join('|')}> [--seed S] [--quick] [--sizes N1,N2,...] [--backend cpu|wasm] [--out DIR] [--markdown FILE] [--plugin MODULE]`;
+const USAGE = `usage: npm run experiments -- <${[...experimentNames, 'all'].join('|')}> [--seed S] [--quick] [--sizes N1,N2,...] [--backend cpu|wasm] [--out DIR] [--markdown FILE] [--plugin MODULE] [--stream permuted|split|rotated] [--csv FILE --column NAME [--date NAME]]`;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { names: [], seed: 1, quick: false, out: 'build/experiments', plugins: [] };
@@ -65,7 +69,16 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--out') args.out = value(i++, a);
     else if (a === '--markdown') args.markdown = value(i++, a);
     else if (a === '--plugin') args.plugins.push(value(i++, a));
-    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+    else if (a === '--csv') args.csv = value(i++, a);
+    else if (a === '--column') args.column = value(i++, a);
+    else if (a === '--date') args.date = value(i++, a);
+    else if (a === '--stream') {
+      const v = value(i++, a);
+      if (v !== 'permuted' && v !== 'split' && v !== 'rotated') {
+        throw new UsageError(`--stream must be permuted, split or rotated, got "${v}"`);
+      }
+      args.stream = v;
+    } else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
     else if (a === 'all') args.names.push(...experimentNames);
     else if ((experimentNames as readonly string[]).includes(a)) args.names.push(a);
     else
@@ -74,6 +87,12 @@ function parseArgs(argv: string[]): Args {
       );
   }
   if (args.names.length === 0) throw new UsageError('name an experiment');
+  if ((args.column !== undefined || args.date !== undefined) && args.csv === undefined) {
+    throw new UsageError('--column and --date need --csv FILE');
+  }
+  if (args.csv !== undefined && args.column === undefined) {
+    throw new UsageError('--csv needs --column NAME (the numeric column to predict)');
+  }
   args.names = [...new Set(args.names)];
   return args;
 }
@@ -100,11 +119,27 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // A CSV is read (and its file and columns checked) before the heavy imports, so bad input fails fast.
+  let series: import('../src/experiments/data/series.js').RealSeries | undefined;
+  if (args.csv !== undefined) {
+    const { readSeriesCsv } = await import('../src/experiments/data/series.js');
+    try {
+      series = readSeriesCsv(args.csv, {
+        column: args.column as string,
+        ...(args.date !== undefined ? { date: args.date } : {}),
+      });
+    } catch (e) {
+      console.error(`experiments: ${e instanceof Error ? e.message : String(e)}`.split('\n')[0]);
+      process.exit(2);
+    }
+  }
   // Heavy imports only after the arguments are known to be good, so bad input fails fast.
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
   const { default: cliProgress } = await import('cli-progress');
-  const { experiments, reportMarkdown } = await import('../src/experiments/index.js');
+  const { experiments, mergeReportMarkdown, reportMarkdown } = await import(
+    '../src/experiments/index.js'
+  );
   const { standaloneSvg } = await import('../src/experiments/svg-file.js');
   // Learners that other modules add to the drift benchmark load themselves when imported; the
   // Bayesian multiscale learners (issue 7) are loaded by default when their module exists.
@@ -137,6 +172,8 @@ async function main(): Promise<void> {
       seed: args.seed,
       quick: args.quick,
       ...(args.sizes ? { sizes: args.sizes } : {}),
+      ...(series ? { series } : {}),
+      ...(args.stream ? { stream: args.stream } : {}),
       onProgress: (f, label) => bar.update(Math.round(1000 * f), { label }),
     });
     bar.update(1000, { label: `${((performance.now() - started) / 1000).toFixed(1)} s` });
@@ -158,7 +195,14 @@ async function main(): Promise<void> {
   if (args.markdown) {
     mkdirSync(dirname(args.markdown), { recursive: true });
     const command = `npm run experiments -- ${args.names.length === experimentNames.length ? 'all' : args.names.join(' ')} --seed ${args.seed}${args.quick ? ' --quick' : ''} --markdown ${args.markdown}`;
-    writeFileSync(args.markdown, reportMarkdown(reports, command));
+    // A run of some experiments refreshes only their sections of an existing file.
+    const partial = args.names.length < experimentNames.length && existsSync(args.markdown);
+    writeFileSync(
+      args.markdown,
+      partial
+        ? mergeReportMarkdown(readFileSync(args.markdown, 'utf8'), reports, command)
+        : reportMarkdown(reports, command),
+    );
   }
   console.log(`\nwrote ${args.names.map((n) => join(args.out, `${n}.{json,svg}`)).join(', ')}`);
 }

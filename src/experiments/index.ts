@@ -17,6 +17,9 @@ export {
   type RavinePath,
   ravinePath,
 } from './closed-loop.js';
+export * from './data/digits.js';
+export * from './data/mnist.js';
+export * from './data/series.js';
 export {
   impulseResponseAt,
   type MeasuredSlope,
@@ -28,6 +31,7 @@ export {
   ratioChainDynamics,
   stateResponseAt,
 } from './diffusion.js';
+export * from './digits.js';
 export {
   type DriftData,
   type DriftProblem,
@@ -61,6 +65,7 @@ export {
   forgettingCurves,
   forgettingModels,
 } from './forgetting.js';
+export * from './inference.js';
 export {
   beakersFor,
   closedFormSnr,
@@ -86,15 +91,19 @@ export { type ExperimentName, experimentNames } from './names.js';
 export { nnls } from './nnls.js';
 export { type PowerLawOptions, powerLawMultiscale } from './power-law.js';
 export { Random, subSeed } from './random.js';
+export * from './real-data-reports.js';
+export * from './real-learners.js';
 export {
   type Experiment,
   type ExperimentReport,
   type ExperimentSettings,
   experiments,
   fmt,
+  mergeReportMarkdown,
   reportMarkdown,
   type Table,
 } from './registry.js';
+export * from './series.js';
 export { firstCrossing, logLogSlope, logSpace, mean, slope, std } from './stats.js';
 export {
   runTaskSwitching,

@@ -1,5 +1,12 @@
 /** Names of the experiments, in `all` order (kept apart so the CLI can check input cheaply). */
-export const experimentNames = ['forgetting', 'lifetime', 'drift', 'task-switching'] as const;
+export const experimentNames = [
+  'forgetting',
+  'lifetime',
+  'drift',
+  'task-switching',
+  'digits',
+  'series',
+] as const;
 
 /** One experiment's name. */
 export type ExperimentName = (typeof experimentNames)[number];
