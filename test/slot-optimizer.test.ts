@@ -258,9 +258,12 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
         const theirs = tf.train.momentum(0.1, 0.9);
         const c = tf.variable(tf.tensor1d([1, 2]));
         const d = tf.variable(tf.tensor1d([1, 2]));
-        theirs.applyGradients({ [c.name]: g, [d.name]: g });
+        theirs.applyGradients([
+          { name: c.name, tensor: g },
+          { name: d.name, tensor: g },
+        ]);
         const dBefore = d.dataSync().slice();
-        theirs.applyGradients({ [c.name]: g });
+        theirs.applyGradients([{ name: c.name, tensor: g }]);
         expect(maxAbsDiff(d.dataSync(), dBefore)).toBe(0);
         tf.dispose([a, b, c, d, g, zero]);
         ours.dispose();
