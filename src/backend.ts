@@ -40,7 +40,9 @@ type GPUWithAdapter = { requestAdapter(options?: object): Promise<GPUAdapter | n
 
 /**
  * Gives Node a `navigator.gpu` from the optional peer dependency `webgpu` (Dawn), unless one exists,
- * and the WebGPU globals (`GPUBufferUsage`, …). Returns why it could not, or null on success.
+ * and the WebGPU globals (`GPUBufferUsage`, …). Returns why it could not, or null on success. On
+ * Linux without a GPU device node it does not start Dawn (which would only print a native
+ * "Couldn't load Vulkan" warning and find no adapter) and says so.
  * `useBestBackend` calls it; call it yourself only to import `@tensorflow/tfjs-backend-webgpu`
  * statically afterwards (that package registers its backend only if `navigator.gpu` exists when
  * it is first imported).
@@ -53,6 +55,9 @@ export async function provideNodeWebGPU(): Promise<string | null> {
     dawn = await importOptional('webgpu');
   } catch (e) {
     return `the optional peer dependency "webgpu" (Dawn) is not installed (npm install webgpu) or did not load (${String(e).split('\n')[0]})`;
+  }
+  if (!(await linuxGpuDevice())) {
+    return 'no GPU device (/dev/dri/renderD*, /dev/nvidia*, /dev/dxg), so no WebGPU adapter; Dawn was not started';
   }
   const create = dawn.create as (flags: string[]) => unknown;
   Object.assign(globalThis, dawn.globals as object);
@@ -78,11 +83,41 @@ async function findAdapter(): Promise<string | null> {
   );
 }
 
+/**
+ * In Node on Linux, whether the machine has a GPU device node (`/dev/dri/renderD*`, `/dev/nvidia*`,
+ * or WSL's `/dev/dxg`). Without one, Dawn would only print a native "Couldn't load Vulkan" warning
+ * to stderr before finding no adapter, so `useBestBackend` does not load it. Other platforms
+ * (Metal, D3D12) return true and let Dawn look.
+ */
+async function linuxGpuDevice(): Promise<boolean> {
+  if (process.platform !== 'linux') return true;
+  const fs = (await importOptional('node:fs')) as typeof import('node:fs');
+  const list = (dir: string) => {
+    try {
+      return fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  return (
+    list('/dev/dri').some((f) => f.startsWith('renderD')) ||
+    list('/dev').some((f) => /^nvidia\d+$/.test(f) || f === 'dxg')
+  );
+}
+
+/** The message for a backend whose package a browser app has not imported. */
+function notImported(pkg: string): string {
+  return `${pkg} is not registered: import '${pkg}' in your app before calling useBestBackend() (a bundler cannot add a package at run time)`;
+}
+
 /** Makes the named backend available to tfjs (imports its package), or says why it can't. */
 async function prepare(
   name: BackendName,
 ): Promise<{ ok: true; adapter?: string } | { ok: false; why: string }> {
   if (name === 'webgpu') {
+    if (!isNode && tf.findBackendFactory('webgpu') == null) {
+      return { ok: false, why: notImported('@tensorflow/tfjs-backend-webgpu') };
+    }
     if (isNode) {
       const why = await provideNodeWebGPU();
       if (why !== null) return { ok: false, why };
@@ -113,6 +148,7 @@ async function prepare(
   }
   if (tf.findBackendFactory(name) != null) return { ok: true };
   const pkg = `@tensorflow/tfjs-backend-${name}`;
+  if (!isNode) return { ok: false, why: notImported(pkg) };
   try {
     await importOptional(pkg);
   } catch (e) {
@@ -165,6 +201,11 @@ function registerWebGPUBackend(webgpu: Record<string, unknown>): void {
  * otherwise wasm, otherwise cpu (in a browser, webgl comes before wasm). Every missing optional
  * package or driver is a reason to fall back, never an error; it throws only when no backend at all
  * initializes. Registers the library's fused WebGPU kernels when it picks webgpu.
+ *
+ * In a browser it imports nothing: a bundler cannot resolve a package name at run time, so the app
+ * imports the backends it wants first (`import '@tensorflow/tfjs-backend-wasm'`; `webgl` and `cpu`
+ * come with `@tensorflow/tfjs`), and a backend that was not imported is skipped with that advice.
+ * In Node on Linux without a GPU device it does not load Dawn at all (no native Vulkan warning).
  * @example
  * const { backend } = await useBestBackend();
  * // Node without a GPU prints: "multiscale-optimizer: using wasm (webgpu: Dawn found no WebGPU adapter …)"
