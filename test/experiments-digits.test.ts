@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import {
   type DigitSet,
   decodeDigitSubset,
   digitPools,
+  digitSubset,
   digitTasks,
   encodeDigitSubset,
   loadMnist,
@@ -81,6 +83,15 @@ describe('digits: data', () => {
     const permuted = taskDigits(digits, b as never);
     const p = b?.permutation as Int32Array;
     expect(permuted.images[5]).toBe(digits.images[p[5] as number]);
+  });
+
+  it('the committed browser subset is what scripts/digits-subset.ts draws, 50 of each digit', () => {
+    const subset = digitSubset(raw, { perClass: 50, seed: 13 });
+    expect(subset.side).toBe(14);
+    expect(new Set(subset.labels).size).toBe(10);
+    const file = readFileSync('site/static/data/digits-14x14-500.bin');
+    expect(Buffer.compare(file, encodeDigitSubset(subset))).toBe(0);
+    expect(decodeDigitSubset(new Uint8Array(file)).count).toBe(500);
   });
 
   it('the browser subset round-trips to within 1/255', () => {

@@ -146,10 +146,203 @@ function accuracy(z: tf.Tensor3D, labels: tf.Tensor2D): tf.Tensor1D {
 }
 
 /**
- * Trains R networks side by side (one per seed) through a continual schedule with one optimizer,
- * and measures the metrics of `ContinualMetrics` per replica. Replica r draws its task
- * permutations, initial weights and batches from `seeds[r]`; the blocks follow tasks 0…T−1,
- * `cycles` times.
+ * R networks trained side by side (one per seed) through a continual schedule with one optimizer,
+ * one step at a time (the site's live figure calls `step` between animation frames;
+ * `trainContinual` runs it to the end). Replica r draws its task permutations, initial weights
+ * and batches from `seeds[r]`; the blocks follow tasks 0…T−1, `cycles` times. Held-out accuracy
+ * on every task is measured at the start, every blockSteps/5 steps and at each block end.
+ */
+export class ContinualTrainer {
+  /** Total steps of the schedule. */
+  readonly steps: number;
+  /** Steps per block, tasks T, and steps of the savings window. */
+  readonly blockSteps: number;
+  readonly tasks: number;
+  readonly savingsSteps: number;
+  /** Task names, in task order. */
+  readonly taskNames: string[];
+  /** Held-out accuracy per task (mean over replicas) at every measurement so far. */
+  readonly curves: ContinualCurvePoint[] = [];
+  /** Steps taken so far. */
+  t = 0;
+  private readonly optimizer: tf.Optimizer;
+  private readonly prep: Prepared;
+  private readonly params: tf.Variable[];
+  private readonly evalX: tf.Tensor3D;
+  private readonly evalY: tf.Tensor2D;
+  private readonly online: Float64Array;
+  private readonly blockEnd: number[][][] = [];
+  private readonly rngs: Random[];
+  private readonly x: Float32Array;
+  private readonly y: Int32Array;
+  private readonly R: number;
+  private readonly B: number;
+  private readonly d: number;
+  private readonly every: number;
+  private readonly learnerName: string;
+
+  constructor(
+    pools: DigitPools,
+    optimizer: tf.Optimizer,
+    seeds: readonly number[],
+    schedule: ContinualSchedule = {},
+    learnerName = 'learner',
+  ) {
+    const where = 'trainContinual';
+    const stream = schedule.stream ?? 'permuted';
+    const T = integerAtLeast(where, 'tasks', schedule.tasks ?? 2, 1);
+    const cycles = integerAtLeast(where, 'cycles', schedule.cycles ?? 3, 1);
+    const blockSteps = integerAtLeast(where, 'blockSteps', schedule.blockSteps ?? 200, 2);
+    const B = integerAtLeast(where, 'batch', schedule.batch ?? 16, 1);
+    const H = integerAtLeast(where, 'hidden', schedule.hidden ?? 64, 1);
+    this.savingsSteps = integerAtLeast(
+      where,
+      'savingsSteps',
+      schedule.savingsSteps ?? Math.max(1, Math.round(blockSteps / 5)),
+      1,
+    );
+    const R = integerAtLeast(where, 'seeds.length', seeds.length, 1);
+    this.optimizer = optimizer;
+    this.learnerName = learnerName;
+    this.prep = prepare(pools, stream, T, seeds, schedule.evalPerTask ?? 300);
+    this.taskNames = (this.prep.tasks[0] as DigitTask[]).map((t) => t.name);
+    const d = pools.train.side ** 2;
+    const C = this.prep.classes;
+    const E = this.prep.evalPerTask;
+    this.tasks = T;
+    this.blockSteps = blockSteps;
+    this.steps = T * cycles * blockSteps;
+    this.R = R;
+    this.B = B;
+    this.d = d;
+    this.every = Math.max(1, Math.round(blockSteps / 5));
+    this.rngs = seeds.map((seed) => new Random(subSeed(seed, 303)));
+    const init = tf.tidy(() => {
+      const parts = this.rngs.map((rng) => [
+        randomNormal(rng, [1, d, H], Math.sqrt(2 / d)),
+        tf.zeros([1, 1, H]),
+        randomNormal(rng, [1, H, C], Math.sqrt(1 / H)),
+        tf.zeros([1, 1, C]),
+      ]);
+      return [0, 1, 2, 3].map((j) =>
+        tf.concat(
+          parts.map((p) => p[j] as tf.Tensor),
+          0,
+        ),
+      );
+    });
+    this.params = init.map((t) => tf.variable(t, true));
+    tf.dispose(init);
+    this.evalX = tf.tensor3d(this.prep.evalX, [R, T * E, d]);
+    this.evalY = tf.tensor2d(this.prep.evalY, [R, T * E], 'int32');
+    this.online = new Float64Array(this.steps * R);
+    this.x = new Float32Array(R * B * d);
+    this.y = new Int32Array(R * B);
+    this.record(0, this.evaluate());
+  }
+
+  /** Held-out accuracy [replica][task] now. */
+  evaluate(): number[][] {
+    const { R, tasks: T } = this;
+    const E = this.prep.evalPerTask;
+    const acc = tf.tidy(() => {
+      const z = logits(this.params, this.evalX);
+      const hit = tf.cast(tf.equal(tf.argMax(z, 2), this.evalY), 'float32');
+      return tf.mean(tf.reshape(hit, [R, T, E]), 2);
+    });
+    const v = acc.dataSync();
+    acc.dispose();
+    return Array.from({ length: R }, (_, r) =>
+      Array.from({ length: T }, (_, k) => v[r * T + k] as number),
+    );
+  }
+
+  private record(step: number, acc: number[][]): void {
+    for (let k = 0; k < this.tasks; k++) {
+      this.curves.push({
+        learner: this.learnerName,
+        step,
+        task: this.taskNames[k] ?? String(k),
+        accuracy: mean(acc.map((a) => a[k] as number)),
+      });
+    }
+  }
+
+  /** The task trained at step t (0-based). */
+  taskAt(t: number): number {
+    return Math.floor(t / this.blockSteps) % this.tasks;
+  }
+
+  /** One optimizer step on a fresh batch of the current task (no-op once the schedule is done). */
+  step(): void {
+    if (this.t >= this.steps) return;
+    const { R, B, d, x, y } = this;
+    const k = this.taskAt(this.t);
+    const set = this.prep.trainSets[k] as DigitSet;
+    for (let r = 0; r < R; r++) {
+      const rng = this.rngs[r] as Random;
+      const p = (this.prep.tasks[r] as DigitTask[])[k]?.permutation;
+      for (let b = 0; b < B; b++) {
+        const n = Math.floor(rng.uniform() * set.count);
+        const row = (r * B + b) * d;
+        y[r * B + b] = set.labels[n] as number;
+        const image = set.images.subarray(n * d, (n + 1) * d);
+        if (p) for (let i = 0; i < d; i++) x[row + i] = image[p[i] as number] as number;
+        else x.set(image, row);
+      }
+    }
+    const C = this.prep.classes;
+    let hits: tf.Tensor | undefined;
+    tf.tidy(() => {
+      const xs = tf.tensor3d(x, [R, B, d]);
+      const ys = tf.tensor2d(y, [R, B], 'int32');
+      const target = tf.reshape(tf.oneHot(tf.reshape(ys, [R * B]), C), [R, B, C]);
+      this.optimizer.minimize(
+        () => {
+          const z = logits(this.params, xs);
+          // The batch's accuracy before the step, from the same forward pass as the loss.
+          hits = tf.keep(accuracy(z, ys));
+          return tf.div(tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(z)))), B) as tf.Scalar;
+        },
+        false,
+        this.params,
+      );
+    });
+    const h = (hits as unknown as tf.Tensor).dataSync();
+    (hits as unknown as tf.Tensor).dispose();
+    for (let r = 0; r < R; r++) this.online[this.t * R + r] = h[r] as number;
+    this.t++;
+    if (this.t % this.blockSteps === 0) {
+      const acc = this.evaluate();
+      this.blockEnd.push(acc);
+      this.record(this.t, acc);
+    } else if (this.t % this.every === 0) this.record(this.t, this.evaluate());
+  }
+
+  /** The metrics over the complete blocks so far (NaN savings before a task returns). */
+  metrics(): ContinualMetrics {
+    const blocks = this.blockEnd.length;
+    return continualMetrics(
+      this.online.subarray(0, blocks * this.blockSteps * this.R),
+      this.blockEnd,
+      {
+        tasks: this.tasks,
+        blockSteps: this.blockSteps,
+        savingsSteps: this.savingsSteps,
+      },
+    );
+  }
+
+  /** Frees the networks, the test tensors and the optimizer. */
+  dispose(): void {
+    tf.dispose([...this.params, this.evalX, this.evalY]);
+    this.optimizer.dispose();
+  }
+}
+
+/**
+ * Trains R networks side by side through a continual schedule with one optimizer (see
+ * `ContinualTrainer`) and returns the metrics of `ContinualMetrics` per replica and the curves.
  */
 export function trainContinual(
   pools: DigitPools,
@@ -158,122 +351,13 @@ export function trainContinual(
   schedule: ContinualSchedule = {},
   learnerName = 'learner',
 ): ContinualRun {
-  const where = 'trainContinual';
-  const stream = schedule.stream ?? 'permuted';
-  const T = integerAtLeast(where, 'tasks', schedule.tasks ?? 2, 1);
-  const cycles = integerAtLeast(where, 'cycles', schedule.cycles ?? 3, 1);
-  const blockSteps = integerAtLeast(where, 'blockSteps', schedule.blockSteps ?? 200, 2);
-  const B = integerAtLeast(where, 'batch', schedule.batch ?? 16, 1);
-  const H = integerAtLeast(where, 'hidden', schedule.hidden ?? 64, 1);
-  const s = integerAtLeast(
-    where,
-    'savingsSteps',
-    schedule.savingsSteps ?? Math.max(1, Math.round(blockSteps / 5)),
-    1,
-  );
-  const R = integerAtLeast(where, 'seeds.length', seeds.length, 1);
-  const prep = prepare(pools, stream, T, seeds, schedule.evalPerTask ?? 300);
-  const d = pools.train.side ** 2;
-  const C = prep.classes;
-  const E = prep.evalPerTask;
-  const blocks = T * cycles;
-  const steps = blocks * blockSteps;
-  const rngs = seeds.map((seed) => new Random(subSeed(seed, 303)));
-  const init = tf.tidy(() => {
-    const parts = rngs.map((rng) => [
-      randomNormal(rng, [1, d, H], Math.sqrt(2 / d)),
-      tf.zeros([1, 1, H]),
-      randomNormal(rng, [1, H, C], Math.sqrt(1 / H)),
-      tf.zeros([1, 1, C]),
-    ]);
-    return [0, 1, 2, 3].map((j) =>
-      tf.concat(
-        parts.map((p) => p[j] as tf.Tensor),
-        0,
-      ),
-    );
-  });
-  const params = init.map((t) => tf.variable(t, true));
-  tf.dispose(init);
-  const evalX = tf.tensor3d(prep.evalX, [R, T * E, d]);
-  const evalY = tf.tensor2d(prep.evalY, [R, T * E], 'int32');
-  const online = new Float64Array(steps * R);
-  const blockEnd: number[][][] = []; // [block][replica][task]
-  const curves: ContinualCurvePoint[] = [];
-  const every = Math.max(1, Math.round(blockSteps / 5));
-  const x = new Float32Array(R * B * d);
-  const y = new Int32Array(R * B);
-  const evaluate = (): number[][] => {
-    const acc = tf.tidy(() => {
-      const z = logits(params, evalX);
-      const hit = tf.cast(tf.equal(tf.argMax(z, 2), evalY), 'float32');
-      return tf.mean(tf.reshape(hit, [R, T, E]), 2);
-    });
-    const v = acc.dataSync();
-    acc.dispose();
-    return Array.from({ length: R }, (_, r) =>
-      Array.from({ length: T }, (_, k) => v[r * T + k] as number),
-    );
-  };
-  const record = (step: number, acc: number[][]) => {
-    for (let k = 0; k < T; k++) {
-      curves.push({
-        learner: learnerName,
-        step,
-        task: (prep.tasks[0] as DigitTask[])[k]?.name ?? String(k),
-        accuracy: mean(acc.map((a) => a[k] as number)),
-      });
-    }
-  };
+  const trainer = new ContinualTrainer(pools, optimizer, seeds, schedule, learnerName);
   try {
-    record(0, evaluate());
-    for (let t = 0; t < steps; t++) {
-      const k = Math.floor(t / blockSteps) % T;
-      const set = prep.trainSets[k] as DigitSet;
-      for (let r = 0; r < R; r++) {
-        const rng = rngs[r] as Random;
-        const p = (prep.tasks[r] as DigitTask[])[k]?.permutation;
-        for (let b = 0; b < B; b++) {
-          const n = Math.floor(rng.uniform() * set.count);
-          const row = (r * B + b) * d;
-          y[r * B + b] = set.labels[n] as number;
-          const image = set.images.subarray(n * d, (n + 1) * d);
-          if (p) for (let i = 0; i < d; i++) x[row + i] = image[p[i] as number] as number;
-          else x.set(image, row);
-        }
-      }
-      let hits: tf.Tensor | undefined;
-      tf.tidy(() => {
-        const xs = tf.tensor3d(x, [R, B, d]);
-        const ys = tf.tensor2d(y, [R, B], 'int32');
-        const target = tf.reshape(tf.oneHot(tf.reshape(ys, [R * B]), C), [R, B, C]);
-        optimizer.minimize(
-          () => {
-            const z = logits(params, xs);
-            // The batch's accuracy before the step, from the same forward pass as the loss.
-            hits = tf.keep(accuracy(z, ys));
-            return tf.div(tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(z)))), B) as tf.Scalar;
-          },
-          false,
-          params,
-        );
-      });
-      const h = (hits as unknown as tf.Tensor).dataSync();
-      (hits as unknown as tf.Tensor).dispose();
-      for (let r = 0; r < R; r++) online[t * R + r] = h[r] as number;
-      const done = t + 1;
-      if (done % blockSteps === 0) {
-        const acc = evaluate();
-        blockEnd.push(acc);
-        record(done, acc);
-      } else if (done % every === 0) record(done, evaluate());
-    }
+    while (trainer.t < trainer.steps) trainer.step();
+    return { metrics: trainer.metrics(), curves: trainer.curves };
   } finally {
-    tf.dispose([...params, evalX, evalY]);
-    optimizer.dispose();
+    trainer.dispose();
   }
-  const metrics = continualMetrics(online, blockEnd, { tasks: T, blockSteps, savingsSteps: s });
-  return { metrics, curves };
 }
 
 /**

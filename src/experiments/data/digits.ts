@@ -243,3 +243,23 @@ export function decodeDigitSubset(bytes: Uint8Array): DigitSet {
   for (let i = 0; i < count * d; i++) images[i] = (bytes[4 + count + i] as number) / 255;
   return { images, labels, side, count };
 }
+
+/**
+ * A class-balanced subset: the first `perClass` images of every digit in a seeded shuffle,
+ * pooled 2×2 (28×28 → 14×14) unless the set is already smaller. Ordered by that shuffle.
+ */
+export function digitSubset(set: DigitSet, options: { perClass: number; seed: number }): DigitSet {
+  integerAtLeast('digitSubset', 'perClass', options.perClass, 1);
+  const order = permutation(set.count, new Random(options.seed));
+  const taken = new Array<number>(10).fill(0);
+  const keep: number[] = [];
+  for (const n of order) {
+    const l = set.labels[n] as number;
+    if ((taken[l] as number) < options.perClass) {
+      taken[l] = (taken[l] as number) + 1;
+      keep.push(n);
+    }
+  }
+  const chosen = selectDigits(set, keep);
+  return chosen.side === 28 ? poolDigits(chosen, 2) : chosen;
+}
