@@ -159,10 +159,15 @@ export function innovationSum(
   return sum;
 }
 
+/** Entries per block of `bayesianStepLoop`: its per-entry scratch stays in L1/L2. */
+const BLOCK = 1024;
+
 /**
  * The Bayesian step over all n entries, as a JS loop over float32 arrays (float64 arithmetic,
  * one rounding per stored value): the cpu kernel, and the wasm kernel over its heap. `shared` is
- * the `'shared'` innovation's D (ignored otherwise).
+ * the `'shared'` innovation's D (ignored otherwise). In blocks of entries, one simple loop per
+ * slot row, so every row streams through memory once (rows n floats apart alias in the cache
+ * when visited entry by entry).
  */
 export function bayesianStepLoop(
   a: BayesianArrays,
@@ -172,60 +177,86 @@ export function bayesianStepLoop(
 ): void {
   const k = attrs.gamma.length;
   const gamma = attrs.gamma;
-  const q = attrs.processNoise;
   const p = attrs.pivot;
   const gp = gamma[p] as number;
   const inv = 1 / attrs.observationNoise;
   const fisher = attrs.curvature === 'fisher';
   const given = attrs.curvature === 'given';
-  const { w, g, s, h, outW, outS } = a;
+  const perWeight = attrs.innovation === 'perWeight';
+  const { w, g, s, outW, outS } = a;
+  const h = a.h ?? w;
   const others = gamma.map((_, i) => i).filter((i) => i !== p);
-  const mAt = a.sAt;
   const vAt = a.sAt + (k - 1) * n;
-  const oMAt = a.outSAt;
   const oVAt = a.outSAt + (k - 1) * n;
-  const groups = attrs.innovation === 'perRow' ? attrs.groups : n;
-  const per = attrs.innovation === 'shared' ? n : groups === 0 ? 0 : n / groups;
-  const v = new Float64Array(k);
-  for (let start = 0; start < n; start += Math.max(per, 1)) {
-    const end = Math.min(n, start + Math.max(per, 1));
-    let groupD = shared;
-    if (attrs.innovation === 'perRow') {
-      const sum = innovationSum(a, n, start, end, attrs);
-      groupD = fisher ? (1 + Math.sqrt(1 + 4 * sum)) / 2 : 1 + sum;
+  // 'perRow': blocks never straddle a row, so each block has one D (rows longer than a block are
+  // summed first, over the whole row).
+  const groups = attrs.innovation === 'perRow' ? attrs.groups : 0;
+  const per = groups > 0 ? n / groups : 0;
+  const V = new Float64Array(BLOCK);
+  const step = new Float64Array(BLOCK);
+  const hh = new Float64Array(BLOCK);
+  const D = new Float64Array(BLOCK);
+  const next = new Float64Array(BLOCK);
+  let rowEnd = 0;
+  let rowD = shared;
+  for (let i0 = 0; i0 < n; ) {
+    if (per > 0 && i0 >= rowEnd) {
+      rowEnd = i0 + per;
+      const sum = innovationSum(a, n, i0, rowEnd, attrs);
+      rowD = fisher ? (1 + Math.sqrt(1 + 4 * sum)) / 2 : 1 + sum;
     }
-    for (let j = start; j < end; j++) {
-      const gh = (g[a.gAt + j] as number) * inv;
-      let V = 0;
-      for (let i = 0; i < k; i++) {
-        const vi = s[vAt + i * n + j] as number;
-        v[i] = vi;
-        V += vi;
-      }
-      let D = groupD;
-      let hh: number;
-      if (attrs.innovation === 'perWeight') {
-        if (fisher) D = (1 + Math.sqrt(1 + 4 * gh * gh * V)) / 2;
-        else D = 1 + (given ? ((h as Float32Array)[a.hAt + j] as number) : gh * gh) * V;
-      }
-      if (fisher) hh = (gh * gh) / D;
-      else if (given) hh = (h as Float32Array)[a.hAt + j] as number;
-      else hh = gh * gh;
-      const step = gh / D;
-      for (let i = 0; i < k; i++) {
-        const vi = v[i] as number;
-        const gi = gamma[i] as number;
-        outS[oVAt + i * n + j] = (gi * gi * (vi * (D - hh * vi))) / D + (q[i] as number);
-      }
-      let next = gp * ((w[a.wAt + j] as number) - V * step);
-      for (let r = 0; r < k - 1; r++) {
-        const i = others[r] as number;
-        const posterior = (s[mAt + r * n + j] as number) - (v[i] as number) * step;
-        const gi = gamma[i] as number;
-        next += (gi - gp) * posterior;
-        outS[oMAt + r * n + j] = gi * posterior;
-      }
-      outW[a.outWAt + j] = next;
+    const i1 = Math.min(n, i0 + BLOCK, per > 0 ? rowEnd : n);
+    const m = i1 - i0;
+    V.fill(0, 0, m);
+    for (let i = 0; i < k; i++) {
+      const at = vAt + i * n + i0;
+      for (let j = 0; j < m; j++) V[j] = (V[j] as number) + (s[at + j] as number);
     }
+    const gAt = a.gAt + i0;
+    const hAt = a.hAt + i0;
+    for (let j = 0; j < m; j++) {
+      const gh = (g[gAt + j] as number) * inv;
+      const g2 = gh * gh;
+      const t = given ? (h[hAt + j] as number) : g2;
+      const d = perWeight
+        ? fisher
+          ? (1 + Math.sqrt(1 + 4 * g2 * (V[j] as number))) / 2
+          : 1 + t * (V[j] as number)
+        : rowD;
+      D[j] = d;
+      hh[j] = fisher ? g2 / d : t;
+      step[j] = gh / d;
+    }
+    for (let i = 0; i < k; i++) {
+      const gi = gamma[i] as number;
+      const g2 = gi * gi;
+      const qi = attrs.processNoise[i] as number;
+      const at = vAt + i * n + i0;
+      const out = oVAt + i * n + i0;
+      for (let j = 0; j < m; j++) {
+        const vi = s[at + j] as number;
+        const d = D[j] as number;
+        outS[out + j] = (g2 * (vi * (d - (hh[j] as number) * vi))) / d + qi;
+      }
+    }
+    const wAt = a.wAt + i0;
+    for (let j = 0; j < m; j++)
+      next[j] = gp * ((w[wAt + j] as number) - (V[j] as number) * (step[j] as number));
+    for (let r = 0; r < k - 1; r++) {
+      const i = others[r] as number;
+      const gi = gamma[i] as number;
+      const cross = gi - gp;
+      const mAt = a.sAt + r * n + i0;
+      const vi = vAt + i * n + i0;
+      const out = a.outSAt + r * n + i0;
+      for (let j = 0; j < m; j++) {
+        const posterior = (s[mAt + j] as number) - (s[vi + j] as number) * (step[j] as number);
+        next[j] = (next[j] as number) + cross * posterior;
+        outS[out + j] = gi * posterior;
+      }
+    }
+    const oW = a.outWAt + i0;
+    for (let j = 0; j < m; j++) outW[oW + j] = next[j] as number;
+    i0 = i1;
   }
 }
