@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { pivotIndex } from '../dynamics/linear-dynamics.js';
 import { timescaleDecay } from '../dynamics/power-law-prior.js';
 import {
   type BayesianStepAttrs,
@@ -8,7 +9,12 @@ import {
 } from '../kernels/bayesian-step-kernel.js';
 import { registerBuiltinKernels } from '../kernels/index.js';
 import { fail, finite, positive } from '../validate.js';
-import { type NamedTensor, SlotOptimizer, type SlotUpdate } from './slot-optimizer.js';
+import {
+  type NamedTensor,
+  SlotOptimizer,
+  type SlotUpdate,
+  stackSubweights,
+} from './slot-optimizer.js';
 
 /** What a curvature function is told about the weight it must give a curvature for. */
 export interface CurvatureContext {
@@ -207,11 +213,10 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
     }
     this.innovation = innovation;
     this.curvature = BayesianMultiscaleOptimizer.checkCurvature(config.curvature ?? 'fisher');
-    let pivot = 0;
-    this.gamma.forEach((g, i) => {
-      if (g > (this.gamma[pivot] as number)) pivot = i;
-    });
-    this.pivot = pivot;
+    this.pivot = pivotIndex(
+      this.gamma.map(() => 1),
+      this.gamma,
+    );
   }
 
   private static checkGamma(config: BayesianMultiscaleConfig): number[] {
@@ -496,10 +501,7 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
     return tf.tidy(() => {
       const k = this.gamma.length;
       const slot = this.getSlot(variable.name) ?? this.initialSlot(variable);
-      const rows = tf.unstack(slot).slice(0, k - 1);
-      const pivotPart = rows.reduce((acc, row) => tf.sub(acc, row), variable as tf.Tensor);
-      rows.splice(this.pivot, 0, pivotPart);
-      return tf.stack(rows);
+      return stackSubweights(variable, tf.unstack(slot).slice(0, k - 1), this.pivot);
     });
   }
 
