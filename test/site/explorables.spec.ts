@@ -18,7 +18,17 @@ import {
 } from '../../src/experiments/diffusion.js';
 import { driftData, driftProblem } from '../../src/experiments/drift.js';
 import { lifetimeScaling } from '../../src/experiments/lifetime.js';
-import { fastWeightDynamics, momentumDynamics } from '../../src/index.js';
+import {
+  aggmoDynamics,
+  bennaFusiDynamics,
+  complexSynapseDynamics,
+  diagonalize,
+  fastWeightDynamics,
+  impulseResponse,
+  type LinearDynamics,
+  momentumDynamics,
+  qhmDynamics,
+} from '../../src/index.js';
 import { watch } from './pages.js';
 
 type Data = Record<string, unknown>;
@@ -257,5 +267,137 @@ test('drift race: previews the seed’s drifting targets before Start, and the s
   await expect.poll(() => drawing(figure)).not.toBe(before);
   await expect(figure.locator('figcaption')).toContainText('seed 5');
   await check();
+  expect(problems).toEqual([]);
+});
+
+/** The converter's optimizer rebuilt in Node from what the page says it built. */
+function converterDynamics(kind: string, p: Record<string, number>): LinearDynamics {
+  switch (kind) {
+    case 'momentum':
+    case 'nesterov':
+      return momentumDynamics({
+        learningRate: p.eta as number,
+        momentum: p.beta as number,
+        nesterov: kind === 'nesterov',
+      });
+    case 'fastWeights':
+      return fastWeightDynamics({
+        slowLearningRate: p.slow as number,
+        fastLearningRate: p.fast as number,
+        fastRetention: p.retention as number,
+      });
+    case 'bennaFusi':
+      return bennaFusiDynamics({ learningRate: p.eta as number, beakers: p.beakers as number });
+    case 'aggmo':
+      return aggmoDynamics({
+        learningRate: p.eta as number,
+        betas: Array.from({ length: p.K as number }, (_, k) => 1 - 10 ** -k),
+      });
+    case 'qhm':
+      return qhmDynamics({
+        learningRate: p.eta as number,
+        momentum: p.beta as number,
+        nu: p.nu as number,
+      });
+    case 'complexSynapse':
+      return complexSynapseDynamics({
+        learningRate: p.eta as number,
+        beakers: p.beakers as number,
+        longestTimescale: Number((10 ** (p.longest as number)).toPrecision(4)),
+      });
+    default:
+      throw new Error(`unknown optimizer ${kind}`);
+  }
+}
+
+function checkConverter(d: Data): void {
+  const dyn =
+    d.kind === 'custom'
+      ? (d.dynamics as LinearDynamics)
+      : converterDynamics(d.kind as string, d.params as Record<string, number>);
+  if (d.kind !== 'custom') expectClose(d.dynamics, dyn, 1e-12, 'dynamics');
+  const { alpha, gamma } = diagonalize(dyn);
+  expectClose(d.alpha, alpha, 1e-9, 'alpha');
+  expectClose(d.gamma, gamma, 1e-9, 'gamma');
+  const index = numbers(d.index);
+  const h = impulseResponse(dyn, (index.at(-1) as number) + 1);
+  expectClose(
+    d.coupled,
+    index.map((t) => -(h[t] as number)),
+    1e-9,
+    'coupled h',
+  );
+  // The diagonal form, −h(t) = Σ α_i γ_iᵗ, written out here.
+  expectClose(
+    d.diagonal,
+    index.map((t) => alpha.reduce((a, ai, i) => a + ai * (gamma[i] as number) ** t, 0)),
+    1e-9,
+    'diagonal h',
+  );
+  expectClose(d.diagonal, d.coupled, 1e-6, 'coupled = diagonal');
+}
+
+test('linear-optimizers: every optimizer and every setting, checked against the library', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const { problems } = watch(page);
+  await page.goto('linear-optimizers');
+  const figure = page.locator('[data-figure="linear-optimizers"]');
+  await expect(figure.locator('svg').first()).toBeVisible();
+  const select = figure.locator('[data-control="optimizer"]');
+  const kinds = await select
+    .locator('option')
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(kinds).toEqual(
+    expect.arrayContaining([
+      'momentum',
+      'nesterov',
+      'fastWeights',
+      'bennaFusi',
+      'aggmo',
+      'qhm',
+      'complexSynapse',
+      'custom',
+    ]),
+  );
+  for (const kind of kinds.filter((k) => k !== 'custom')) {
+    const before = await drawing(figure);
+    await select.selectOption(kind);
+    await expect
+      .poll(() => drawing(figure), { message: `choosing ${kind} redraws` })
+      .not.toBe(before);
+    checkConverter(await figureData(figure));
+    const sliders = figure.locator('input[type="range"][data-control]');
+    for (let i = 0; i < (await sliders.count()); i++) {
+      const control = sliders.nth(i);
+      const name = await control.getAttribute('data-control');
+      expect(
+        await control.evaluate((el) => ((el as HTMLInputElement).labels?.length ?? 0) > 0),
+      ).toBe(true);
+      const drawn = await drawing(figure);
+      const caption = await figure.locator('figcaption').textContent();
+      await nudge(page, control);
+      await expect
+        .poll(() => drawing(figure), { message: `${kind}: ${name} redraws` })
+        .not.toBe(drawn);
+      expect(await figure.locator('figcaption').textContent(), `${kind}: ${name} caption`).not.toBe(
+        caption,
+      );
+      checkConverter(await figureData(figure));
+    }
+  }
+  // Your own T, b, c: a valid one, then one with complex eigenvalues (an error shown as text).
+  await select.selectOption('custom');
+  await figure.locator('[data-control="T"]').fill('1, -0.05; 0, 0.5');
+  await figure.locator('[data-control="b"]').fill('-0.1, 1');
+  await figure.locator('[data-control="c"]').fill('1, 0');
+  await expect(figure.locator('figcaption')).toContainText('Your T, b, c');
+  checkConverter(await figureData(figure));
+  expect((await figureData(figure)).gamma).toEqual([1, 0.5]);
+  await figure.locator('[data-control="T"]').fill('0.5, -0.5; 0.5, 0.5');
+  await expect(figure.locator('figcaption')).toContainText('complex eigenvalues');
+  await figure.locator('[data-control="T"]').fill('1, x');
+  await expect(figure.locator('figcaption')).toContainText("'x' is not a number");
   expect(problems).toEqual([]);
 });

@@ -45,7 +45,9 @@ export async function race(page: Page, screenshot: string): Promise<RaceData> {
     (await figure.locator('script.figure-data').textContent()) ?? 'null',
   );
   // One loss curve per learner.
-  expect(await figure.locator('svg g[aria-label="line"] path').count()).toBe(data.learners.length);
+  expect(
+    await figure.locator('[data-plot="drift-race"] svg g[aria-label="line"] path').count(),
+  ).toBe(data.learners.length);
   expect(problems).toEqual([]);
   return data;
 }
@@ -62,6 +64,9 @@ export function checkRace(data: RaceData): void {
   );
   expect(data.firstTargets).toEqual(Array.from(reference.y.subarray(0, 8)));
   expect(data.learners.length).toBeGreaterThanOrEqual(5);
+  const names = data.learners.map((l) => l.name);
+  expect(names).toContain('Kalman filter (exact)');
+  expect(names).toContain('Bayesian multiscale');
   for (const l of data.learners) {
     expect(Number.isFinite(l.mse), `${l.name} MSE is finite`).toBe(true);
     expect(l.mse, `${l.name} MSE`).toBeGreaterThan(0);

@@ -1,13 +1,14 @@
 import useBaseUrl from '@docusaurus/useBaseUrl';
 import * as Plot from '@observablehq/plot';
 import { driftData, driftProblem } from '@site/src/experiments/drift';
+import { bayesianDriftLearner } from '@site/src/experiments/drift-bayesian';
 import {
   type DriftLearner,
   defaultDriftLearners,
   type Hyperparameters,
 } from '@site/src/experiments/drift-learners';
 import { lineChart } from '@site/src/plots/index';
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { fmt, Slider } from './figure/Controls';
 import { Figure } from './figure/Figure';
 import { PlotBox } from './figure/PlotBox';
@@ -34,15 +35,25 @@ const CHOSEN: Record<string, Hyperparameters> = {
   'multiscale (derived)': { gainScale: 1 },
 };
 
-/** The racers: the Kalman filter (the floor) and the learners with a chosen setting. */
+/**
+ * The racers: the exact Kalman filter (the floor), the learners with a chosen setting, and the
+ * Bayesian multiscale optimizer (a mean-field Kalman filter per timescale, no tuning; on the
+ * benchmark ≈ 1.01× the Kalman filter's MSE, see drift-bayesian.ts).
+ */
 function racers(): { learner: DriftLearner; hyper: Hyperparameters }[] {
-  return defaultDriftLearners()
+  const list = defaultDriftLearners()
     .filter((l) => l.reference || CHOSEN[l.name])
     .map((learner) => ({
       learner,
       hyper: learner.reference ? {} : (CHOSEN[learner.name] as Hyperparameters),
     }));
+  list.push({ learner: bayesianDriftLearner('Bayesian multiscale', 'exact'), hyper: {} });
+  return list;
 }
+
+/** Points of the preview: the first replica's targets, and their 50-step moving average. */
+const PREVIEW_POINTS = 400;
+const PREVIEW_WINDOW = 50;
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -85,7 +96,12 @@ export default function DriftRaceFigure() {
   const [backend, setBackend] = useState<string>('not started');
   const [done, setDone] = useState(0);
   const [curves, setCurves] = useState<Curve[]>([]);
-  const [firstTargets, setFirstTargets] = useState<number[]>([]);
+  // The task for this seed, drawn before the race so the reader sees what is being learned.
+  const data = useMemo(
+    () => driftData(driftProblem({ dim: DIM, steps }), seed, REPLICAS),
+    [seed, steps],
+  );
+  const firstTargets = useMemo(() => Array.from(data.y.subarray(0, 8)), [data]);
   const [error, setError] = useState('');
   const stop = useRef(false);
   const running = useRef(false);
@@ -107,8 +123,6 @@ export default function DriftRaceFigure() {
       const { tf, backend: name } = await startBackend(wasmBase);
       setBackend(name);
       const problem = driftProblem({ dim: DIM, steps });
-      const data = driftData(problem, seed, REPLICAS);
-      setFirstTargets(Array.from(data.y.subarray(0, 8)));
       const list = racers();
       const models = list.map((r) => r.learner.create(problem, r.hyper, REPLICAS));
       const live: Curve[] = list.map((r) => ({
@@ -182,25 +196,64 @@ export default function DriftRaceFigure() {
     }
   };
 
-  const render = useCallback(
-    (width: number) => {
-      // A curve needs two points (one point per series makes Plot warn about its z channel).
-      const rows = curves
+  // A curve needs two points (one point per series makes Plot warn about its z channel).
+  const raceRows = useMemo(
+    () =>
+      curves
         .filter((c) => c.points.length >= 2)
-        .flatMap((c) => c.points.map((p) => ({ x: p.x, y: p.y, series: c.name })));
-      return Plot.plot(
-        lineChart(rows.length > 0 ? rows : [{ x: 0, y: 0, series: 'press Start' }], {
+        .flatMap((c) => c.points.map((p) => ({ x: p.x, y: p.y, series: c.name }))),
+    [curves],
+  );
+  const render = useCallback(
+    (width: number) =>
+      Plot.plot(
+        lineChart(raceRows, {
           title: 'Running squared error (≈200-step average)',
           xLabel: 'step t',
           yLabel: 'squared error (log)',
-          logY: rows.length > 0,
+          logY: true,
           xDomain: [0, steps],
           width,
           height: Math.min(380, Math.max(260, width * 0.6)),
         }),
-      );
-    },
-    [curves, steps],
+      ),
+    [raceRows, steps],
+  );
+
+  const preview = useMemo(() => {
+    const y = Array.from({ length: steps }, (_, t) => data.y[t * REPLICAS] as number);
+    const every = Math.max(1, Math.floor(steps / PREVIEW_POINTS));
+    const rows: { x: number; y: number; series: string }[] = [];
+    let sum = 0;
+    for (let t = 0; t < steps; t++) {
+      sum += y[t] as number;
+      if (t >= PREVIEW_WINDOW) sum -= y[t - PREVIEW_WINDOW] as number;
+      if (t % every === 0 || t === steps - 1) {
+        rows.push({ x: t + 1, y: y[t] as number, series: 'target y(t)' });
+        if (t >= PREVIEW_WINDOW - 1) {
+          rows.push({
+            x: t + 1,
+            y: sum / PREVIEW_WINDOW,
+            series: `${PREVIEW_WINDOW}-step average`,
+          });
+        }
+      }
+    }
+    return rows;
+  }, [data, steps]);
+  const renderPreview = useCallback(
+    (width: number) =>
+      Plot.plot(
+        lineChart(preview, {
+          title: `The task for seed ${seed}: targets of replica 1`,
+          xLabel: 'step t',
+          yLabel: 'target y(t)',
+          xDomain: [0, steps],
+          width,
+          height: 220,
+        }),
+      ),
+    [preview, seed, steps],
   );
 
   const ranked = [...curves].sort((a, b) => a.mse - b.mse);
@@ -208,8 +261,10 @@ export default function DriftRaceFigure() {
   const caption =
     curves.length === 0 ? (
       <>
-        Press Start to train {racers().length} learners on {steps} steps of 1/f drift (d = {DIM},{' '}
-        {REPLICAS} replicas, seed {seed}) with TensorFlow.js in this page.
+        The targets above drift with a 1/f spectrum (seed {seed}; the first is y(1) ={' '}
+        {fmt(firstTargets[0] as number, 4)}). Press Start to train {racers().length} learners on{' '}
+        {steps} steps of it (d = {DIM}, {REPLICAS} replicas), including the exact Kalman filter and
+        the Bayesian multiscale optimizer, with TensorFlow.js in this page.
       </>
     ) : (
       <>
@@ -234,7 +289,7 @@ export default function DriftRaceFigure() {
   return (
     <Figure
       name="drift-race"
-      description="Line chart of the running squared prediction error of several optimizers and the exact Kalman filter, learning a linear model whose weights drift with a 1/f spectrum, trained live in the browser."
+      description="A line chart of the drifting targets for the chosen seed, and, once started, a line chart of the running squared prediction error of several optimizers, the Bayesian multiscale optimizer and the exact Kalman filter, learning a linear model whose weights drift with a 1/f spectrum, trained live in the browser."
       caption={caption}
       data={{
         seed,
@@ -245,6 +300,7 @@ export default function DriftRaceFigure() {
         backend,
         done,
         firstTargets,
+        preview: { window: PREVIEW_WINDOW, rows: preview },
         learners: curves.map((c) => ({ name: c.name, setting: c.setting, mse: c.mse })),
       }}
       controls={
@@ -299,7 +355,14 @@ export default function DriftRaceFigure() {
         </>
       }
     >
-      <PlotBox name="drift-race" label="running squared error per learner" render={render} />
+      <PlotBox
+        name="drift-preview"
+        label="the drifting targets of the chosen seed"
+        render={renderPreview}
+      />
+      {raceRows.length > 0 ? (
+        <PlotBox name="drift-race" label="running squared error per learner" render={render} />
+      ) : null}
     </Figure>
   );
 }
