@@ -58,8 +58,14 @@ export function exportSvg(container: Element, background: string): ExportedSvg {
   const color = style.color;
   const font = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   const parts = chart.tagName.toLowerCase() === 'svg' ? [chart] : [...chart.children];
-  const firstSvg = parts.find((p) => p.tagName.toLowerCase() === 'svg');
-  const width = Number(firstSvg?.getAttribute('width') ?? (firstSvg as SVGSVGElement)?.clientWidth);
+  const svgWidth = (p: Element) =>
+    Number(p.getAttribute('width') ?? (p as SVGSVGElement).clientWidth) || 0;
+  // As wide as the widest chart svg (a colour-ramp legend is narrower than the chart).
+  const width = Math.max(
+    0,
+    ...parts.filter((p) => p.tagName.toLowerCase() === 'svg').map(svgWidth),
+  );
+  if (!(width > 0)) throw new Error('exportSvg: the chart has no svg with a width');
   const root = svgEl(doc, 'svg', { width, height: 0, color, 'font-family': font });
   const fill = svgEl(doc, 'rect', { width: '100%', height: '100%', fill: background });
   root.append(fill);

@@ -1,0 +1,77 @@
+// Figures for slides: every chart on every page has SVG and PNG download buttons (from the shared
+// PlotBox). The downloaded SVG parses as XML (DOMParser, no <parsererror>) and is an <svg> with the
+// chart's marks; the PNG is a real PNG whose size (read from its IHDR header) is the SVG's size
+// times the button's data-scale, and the SVG is as wide as the chart on the page.
+import { readFileSync } from 'node:fs';
+import { expect, type Locator, type Page, test } from '@playwright/test';
+import { PAGES, SCREENSHOTS, watch } from './pages.js';
+
+/** Width and height from a PNG's IHDR chunk (bytes 16–23, big-endian), after checking the magic. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  const magic = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  expect([...bytes.subarray(0, 8)], 'PNG signature').toEqual(magic);
+  expect(bytes.subarray(12, 16).toString('ascii'), 'first chunk').toBe('IHDR');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** Clicks a download button and returns the saved file's name and bytes. */
+async function download(page: Page, button: Locator): Promise<{ name: string; bytes: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const path = `${SCREENSHOTS}downloads-${file.suggestedFilename()}`;
+  await file.saveAs(path);
+  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+for (const p of PAGES) {
+  test(`figure downloads on ${p.name}: SVG parses, PNG has the figure's size`, async ({ page }) => {
+    test.setTimeout(120_000);
+    const { problems } = watch(page);
+    await page.goto(p.path);
+    await page.waitForLoadState('networkidle');
+    const plots = page.locator('.live-figure [data-plot]');
+    const count = await plots.count();
+    for (let i = 0; i < count; i++) {
+      const plot = plots.nth(i);
+      await expect(plot.locator('.plot-chart svg').first()).toBeVisible();
+      const svgButton = plot.locator('[data-download="svg"]');
+      const pngButton = plot.locator('[data-download="png"]');
+      await expect(svgButton).toHaveAccessibleName(/as SVG/);
+      await expect(pngButton).toHaveAccessibleName(/as PNG/);
+
+      const svg = await download(page, svgButton);
+      expect(svg.name).toMatch(/^[\w-]+\.svg$/);
+      const parsed = await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        const root = doc.documentElement;
+        return {
+          error: doc.getElementsByTagName('parsererror').length,
+          tag: root.localName,
+          ns: root.namespaceURI,
+          width: Number(root.getAttribute('width')),
+          height: Number(root.getAttribute('height')),
+          marks: root.querySelectorAll('path[d], rect, circle, line').length,
+          foreignObjects: root.getElementsByTagName('foreignObject').length,
+        };
+      }, svg.bytes.toString('utf8'));
+      expect(parsed.error, `${svg.name} parses`).toBe(0);
+      expect(parsed.tag).toBe('svg');
+      expect(parsed.ns).toBe('http://www.w3.org/2000/svg');
+      expect(parsed.marks, `${svg.name} has marks`).toBeGreaterThan(2);
+      expect(parsed.foreignObjects).toBe(0);
+      const onPage = Number(await plot.locator('.plot-chart svg').last().getAttribute('width'));
+      expect(parsed.width, `${svg.name} is as wide as the chart on the page`).toBe(onPage);
+      expect(parsed.height).toBeGreaterThan(50);
+
+      const png = await download(page, pngButton);
+      expect(png.name).toBe(svg.name.replace(/\.svg$/, '.png'));
+      const scale = Number(await pngButton.getAttribute('data-scale'));
+      expect(scale).toBeGreaterThanOrEqual(1);
+      const size = pngSize(png.bytes);
+      expect(size, `${png.name} size`).toEqual({
+        width: Math.round(parsed.width * scale),
+        height: Math.round(parsed.height * scale),
+      });
+    }
+    expect(problems).toEqual([]);
+  });
+}
