@@ -124,3 +124,26 @@ describe('config keeps the recipe', () => {
     expect(recipeOf(opt)).toEqual({ factory: 'someoneElses', options: { rate: 0.1 } });
   });
 });
+
+describe('subweights of a layer weight', () => {
+  it('accepts a tfjs-layers LayerVariable (layer.trainableWeights[0]) and sums to the weight', async () => {
+    await useBackend('cpu');
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
+    const opt = multiscale({ alpha: [0.05, 0.1], gamma: [1, 0.5] });
+    model.compile({ optimizer: opt, loss: 'meanSquaredError' });
+    await model.fit(tf.ones([4, 3]), tf.ones([4, 2]), { epochs: 3, verbose: 0 });
+    const kernel = model.layers[0]?.trainableWeights[0] as tf.LayerVariable;
+    const parts = opt.subweights(kernel);
+    expect(parts.shape).toEqual([2, 3, 2]);
+    const sum = await tf.sum(parts, 0).data();
+    const w = await kernel.read().data();
+    sum.forEach((x, i) => {
+      expect(x).toBeCloseTo(w[i] as number, 6);
+    });
+    expect(() => opt.subweights({} as tf.Variable)).toThrow(
+      /^MultiscaleOptimizer\.subweights: weight = \{\} is not allowed; pass a tf\.Variable or a tfjs-layers LayerVariable/,
+    );
+    parts.dispose();
+    model.dispose();
+  });
+});
