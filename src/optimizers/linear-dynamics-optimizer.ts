@@ -75,7 +75,12 @@ interface CoupledTensors {
  * weight.
  */
 export class LinearDynamicsOptimizer extends SlotOptimizer {
-  /** Registered class name, used by `model.save`/`tf.loadLayersModel`. */
+  /**
+   * Registered class name, used by `model.save`/`tf.loadLayersModel`. A model saved with
+   * `includeOptimizer: true` loads only in a process that has imported `multiscale-optimizer`
+   * (the import registers this class; otherwise tfjs reports an unknown class). For inference,
+   * save without the optimizer (`model.save(url)`): plain tfjs loads that.
+   */
   static get className(): string {
     return 'LinearDynamicsOptimizer';
   }

@@ -34,7 +34,12 @@ export interface MultiscaleConfig extends MultiscaleOptions {
  * variable `${name}/subweights` of shape `[k−1, ...shape]`.
  */
 export class MultiscaleOptimizer extends SlotOptimizer {
-  /** Registered class name, used by `model.save`/`tf.loadLayersModel`. */
+  /**
+   * Registered class name, used by `model.save`/`tf.loadLayersModel`. A model saved with
+   * `includeOptimizer: true` loads only in a process that has imported `multiscale-optimizer`
+   * (the import registers this class; otherwise tfjs reports an unknown class). For inference,
+   * save without the optimizer (`model.save(url)`): plain tfjs loads that.
+   */
   static get className(): string {
     return 'MultiscaleOptimizer';
   }
@@ -119,9 +124,25 @@ export class MultiscaleOptimizer extends SlotOptimizer {
   /**
    * The k subweights of a weight, in the order of `alpha`/`gamma`: shape `[k, ...shape]` (an
    * outside write since the last step already split by `initialShare`). The caller owns the
-   * returned tensor.
+   * returned tensor. Takes a `tf.Variable` or a tfjs-layers `LayerVariable`
+   * (`layer.trainableWeights[0]`), which it reads with `.read()`.
    */
-  subweights(variable: tf.Variable): tf.Tensor {
+  subweights(weight: tf.Variable | { read(): tf.Tensor }): tf.Tensor {
+    const read = (weight as { read?: unknown } | null)?.read;
+    const variable =
+      weight instanceof tf.Variable
+        ? weight
+        : typeof read === 'function'
+          ? (weight as { read(): tf.Tensor }).read()
+          : weight;
+    if (!(variable instanceof tf.Variable)) {
+      fail(
+        'MultiscaleOptimizer.subweights',
+        'weight',
+        weight,
+        'pass a tf.Variable or a tfjs-layers LayerVariable (layer.trainableWeights[i])',
+      );
+    }
     return tf.tidy(() => {
       const slot = this.currentSlot(variable);
       const rows = slot ? tf.unstack(slot) : this.initialSlotRows(variable);
