@@ -18,20 +18,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { momentum, multiscale } from '../../src/index.js';
 import { BACKENDS, useBackend } from '../helpers/backends.js';
+import { saveWithOptimizer } from '../helpers/round-trip.js';
 import { expectArraysClose } from './tfjs-test-util.js';
-
-/** Saves `model` with its optimizer into memory and returns the artifacts. */
-async function saveWithOptimizer(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-    { includeOptimizer: true },
-  );
-  return saved as tf.io.ModelArtifacts;
-}
 
 function byteLength(artifacts: tf.io.ModelArtifacts): number {
   return new tf.io.CompositeArrayBuffer(artifacts.weightData).byteLength;

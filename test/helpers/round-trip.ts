@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
-/**
- * Saves a model with its optimizer to memory (`model.save({includeOptimizer: true})`) and loads
- * it back with `tf.loadLayersModel`, as a user resuming training would.
- */
-export async function reloadWithOptimizer(model: tf.LayersModel): Promise<tf.LayersModel> {
+/** Saves a model with its optimizer (`model.save({includeOptimizer: true})`) into memory. */
+export async function saveWithOptimizer(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler(async (a) => {
@@ -13,5 +10,13 @@ export async function reloadWithOptimizer(model: tf.LayersModel): Promise<tf.Lay
     }),
     { includeOptimizer: true },
   );
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+  return artifacts as tf.io.ModelArtifacts;
+}
+
+/**
+ * Saves a model with its optimizer to memory and loads it back with `tf.loadLayersModel`, as a
+ * user resuming training would.
+ */
+export async function reloadWithOptimizer(model: tf.LayersModel): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(tf.io.fromMemory(await saveWithOptimizer(model)));
 }
