@@ -21,6 +21,7 @@ const sidebars: SidebarsConfig = {
         'forgetting-curves',
         'diffusion',
         'learning-under-drift',
+        'real-data',
         'linear-optimizers',
       ],
     },

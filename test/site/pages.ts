@@ -14,6 +14,7 @@ export const PAGES = [
   { name: 'forgetting-curves', path: 'forgetting-curves', math: true },
   { name: 'diffusion', path: 'diffusion', math: true },
   { name: 'learning-under-drift', path: 'learning-under-drift', math: true },
+  { name: 'real-data', path: 'real-data', math: false },
   { name: 'linear-optimizers', path: 'linear-optimizers', math: true },
   { name: 'notation', path: 'notation', math: true },
   { name: 'glossary', path: 'glossary', math: false },
