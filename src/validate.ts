@@ -120,7 +120,9 @@ const FAMILIAR_NAMES: Readonly<Record<string, readonly string[]>> = {
   variables: ['beakers'],
   m: ['beakers'],
   fastdecay: ['fastRetention'],
-  beta: ['momentum'],
+  beta: ['momentum', 'longestTimescale'],
+  alpha: ['shortestTimescale'],
+  nbeakers: ['beakers'],
   usenesterovmomentum: ['nesterov'],
 };
 

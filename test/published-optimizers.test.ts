@@ -11,6 +11,7 @@ import {
   complexSynapse,
   complexSynapseDynamics,
   impulseResponse,
+  MultiscaleOptimizer,
   qhm,
 } from '../src/index.js';
 import { BACKENDS, maxAbs, maxAbsDiff, normals, useBackend } from './helpers/backends.js';
@@ -307,6 +308,34 @@ describe('published linear optimizers: math and errors', () => {
       }
       expect(Math.sqrt(num / den)).toBeCloseTo(gap, 3);
     }
+  });
+
+  it("configs keep the user's parameters (the recipe), and fromConfig rebuilds the same optimizer", () => {
+    const options = { learningRate: 0.05, betas: [0.5, 0.95] };
+    const made = aggmo(options);
+    expect(made.getConfig().recipe).toEqual({ factory: 'aggmo', options });
+    const copy = MultiscaleOptimizer.fromConfig(MultiscaleOptimizer, made.getConfig());
+    expect(copy.alpha).toEqual(made.alpha);
+    expect(copy.gamma).toEqual(made.gamma);
+    expect(copy.initialShare).toEqual(made.initialShare);
+    const cs = complexSynapse({ beakers: 3, form: 'coupled' });
+    expect(cs.getConfig().recipe).toEqual({
+      factory: 'complexSynapse',
+      options: { beakers: 3, form: 'coupled' },
+    });
+  });
+
+  it('unknown keys are refused with the name the original project uses mapped to ours', () => {
+    expect(() => complexSynapse({ alpha: 1 } as never)).toThrow(
+      /complexSynapse: unknown option "alpha"; did you mean "shortestTimescale"/,
+    );
+    expect(() => complexSynapse({ n_beakers: 4 } as never)).toThrow(/did you mean "beakers"/);
+    expect(() => qhm({ lr: 1, momentum: 0.9, nu: 0.7 } as never)).toThrow(
+      /qhm: unknown option "lr"; did you mean "learningRate"/,
+    );
+    expect(() => aggmo({ learningRate: 0.1, betas: [0.9], useNesterov: true } as never)).toThrow(
+      /aggmo: unknown option "useNesterov"/,
+    );
   });
 
   it('errors name the function, the parameter and what is allowed', () => {

@@ -1,4 +1,4 @@
-import { fail, finiteVector, positive } from '../validate.js';
+import { checkKeys, fail, finiteVector, positive } from '../validate.js';
 import type { LinearDynamics } from './linear-dynamics.js';
 
 /** Constants of aggregated momentum (AggMo). */
@@ -13,7 +13,9 @@ export interface AggmoOptions {
 export function aggmoConstants(
   where: string,
   options: AggmoOptions,
+  extraKeys: readonly string[] = [],
 ): { eta: number; betas: number[] } {
+  checkKeys(where, options, ['learningRate', 'betas', ...extraKeys]);
   const eta = positive(where, 'learningRate', options?.learningRate);
   const betas =
     options.betas === undefined ? [0, 0.9, 0.99] : finiteVector(where, 'betas', options.betas);
@@ -45,8 +47,17 @@ export function aggmoConstants(
  * @example
  * aggmoDynamics({learningRate: 0.1, betas: [0, 0.9]}).input // [-0.1, 1, 1]
  */
-export function aggmoDynamics(options: AggmoOptions, where = 'aggmoDynamics'): LinearDynamics {
-  const { eta, betas } = aggmoConstants(where, options);
+export function aggmoDynamics(options: AggmoOptions): LinearDynamics {
+  return aggmoSystem('aggmoDynamics', options);
+}
+
+/** `aggmoDynamics` with errors labelled `where`, allowing `extraKeys` (e.g. a factory's `form`). */
+export function aggmoSystem(
+  where: string,
+  options: AggmoOptions,
+  extraKeys: readonly string[] = [],
+): LinearDynamics {
+  const { eta, betas } = aggmoConstants(where, options, extraKeys);
   const k = betas.length;
   const transition = [
     [1, ...betas.map((beta) => (-eta / k) * beta)],

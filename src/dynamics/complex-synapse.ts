@@ -1,4 +1,4 @@
-import { fail, integerAtLeast, positive } from '../validate.js';
+import { checkKeys, fail, integerAtLeast, positive } from '../validate.js';
 import type { LinearDynamics } from './linear-dynamics.js';
 
 /** How the deeper beakers of a complex synapse start. */
@@ -35,7 +35,16 @@ export interface ComplexSynapseConstants {
 export function complexSynapseConstants(
   where: string,
   options: ComplexSynapseOptions = {},
+  extraKeys: readonly string[] = [],
 ): ComplexSynapseConstants {
+  checkKeys(where, options, [
+    'learningRate',
+    'beakers',
+    'shortestTimescale',
+    'longestTimescale',
+    'init',
+    ...extraKeys,
+  ]);
   const learningRate = positive(where, 'learningRate', options.learningRate ?? 0.1);
   const n = integerAtLeast(where, 'beakers', options.beakers ?? 6, 1);
   const shortest = positive(where, 'shortestTimescale', options.shortestTimescale ?? 1);
@@ -90,9 +99,17 @@ export function complexSynapseStep(c: ComplexSynapseConstants, u: Float64Array, 
  */
 export function complexSynapseDynamics(
   options: ComplexSynapseOptions = {},
-  where = 'complexSynapseDynamics',
 ): LinearDynamics & { initialState: number[] } {
-  const c = complexSynapseConstants(where, options);
+  return complexSynapseSystem('complexSynapseDynamics', options);
+}
+
+/** `complexSynapseDynamics` with errors labelled `where`, allowing `extraKeys` (a factory's `form`). */
+export function complexSynapseSystem(
+  where: string,
+  options: ComplexSynapseOptions = {},
+  extraKeys: readonly string[] = [],
+): LinearDynamics & { initialState: number[] } {
+  const c = complexSynapseConstants(where, options, extraKeys);
   const n = c.capacities.length;
   const column = (j: number) => {
     const u = new Float64Array(n);

@@ -1,4 +1,4 @@
-import { finite, inRange, positive } from '../validate.js';
+import { checkKeys, finite, inRange, positive } from '../validate.js';
 import type { LinearDynamics } from './linear-dynamics.js';
 
 /** Constants of quasi-hyperbolic momentum (QHM). */
@@ -15,7 +15,9 @@ export interface QhmOptions {
 export function qhmConstants(
   where: string,
   options: QhmOptions,
+  extraKeys: readonly string[] = [],
 ): { eta: number; beta: number; nu: number } {
+  checkKeys(where, options, ['learningRate', 'momentum', 'nu', ...extraKeys]);
   const eta = positive(where, 'learningRate', options?.learningRate);
   const beta = inRange(where, 'momentum', options.momentum, 0, 1, true);
   const nu = finite(where, 'nu', options.nu);
@@ -35,8 +37,17 @@ export function qhmConstants(
  * @example
  * qhmDynamics({learningRate: 1, momentum: 0.9, nu: 0.7}).transition // [[1, -0.63], [0, 0.9]]
  */
-export function qhmDynamics(options: QhmOptions, where = 'qhmDynamics'): LinearDynamics {
-  const { eta, beta, nu } = qhmConstants(where, options);
+export function qhmDynamics(options: QhmOptions): LinearDynamics {
+  return qhmSystem('qhmDynamics', options);
+}
+
+/** `qhmDynamics` with errors labelled `where`, allowing `extraKeys` (e.g. a factory's `form`). */
+export function qhmSystem(
+  where: string,
+  options: QhmOptions,
+  extraKeys: readonly string[] = [],
+): LinearDynamics {
+  const { eta, beta, nu } = qhmConstants(where, options, extraKeys);
   return {
     transition: [
       [1, -eta * nu * beta],

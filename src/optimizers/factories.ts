@@ -39,7 +39,7 @@ export interface CoupledForm {
  * Runs dynamics in the form asked for, labelling errors `where`. `check` sees the diagonal
  * constants first (both forms), for limits the coupled form shares with them.
  */
-function run(
+export function run(
   where: string,
   dynamics: LinearDynamics,
   form: unknown,
