@@ -64,6 +64,7 @@ describe('scripts/lint-notation.mjs', () => {
       'The kernel is $h(\\Delta) = -\\sum_i \\alpha_i \\gamma_i^{\\Delta}$, with $c^\\top T^t b$.',
       "A pattern $\\xi'$ never stored; $m$ beakers; $\\tau = -1/\\ln\\gamma \\approx 1/(1-\\gamma)$.",
       'Train for $t_{\\max}$ steps; $\\omega_1$ is the slowest; retention $\\gamma \\in (-1, 1]$.',
+      'The rate is $\\rho = \\max_i |z_i|$; the steep direction has $\\eta\\lambda_1 = 1.5$.',
     ].join('\n\n');
     const { status, found } = lint('good.mdx', good);
     expect(found).toEqual([]);
