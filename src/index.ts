@@ -46,7 +46,7 @@ export {
   driftSpectrum,
   type PowerLawOptions,
   powerLaw,
-  timescaleDecay,
+  timescaleRetention,
 } from './dynamics/power-law-prior.js';
 export { type QhmOptions, qhmDynamics } from './dynamics/qhm.js';
 export { simulate, type Trajectory } from './dynamics/simulate.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driftSpectrum, powerLaw, timescaleDecay } from '../src/index.js';
+import { driftSpectrum, powerLaw, timescaleRetention } from '../src/index.js';
 
 /** Least-squares slope of log S against log f, and the largest residual from that line. */
 function logLogFit(f: number[], s: ArrayLike<number>): { slope: number; residual: number } {
@@ -94,7 +94,7 @@ describe('powerLaw prior', () => {
     expect(() => powerLaw({ band: [1, 10], count: 2, exponent: 2 })).toThrow(/0 < β < 2/);
     expect(() => powerLaw({ band: [1, 10], count: 2, variance: -1 })).toThrow(/variance = -1/);
     expect(() => powerLaw({ band: [1] as never, count: 2 })).toThrow(/band = \[1\]/);
-    expect(() => timescaleDecay(-1)).toThrow(/timescale = -1/);
-    expect(timescaleDecay(Number.POSITIVE_INFINITY)).toBe(1);
+    expect(() => timescaleRetention(-1)).toThrow(/timescale = -1/);
+    expect(timescaleRetention(Number.POSITIVE_INFINITY)).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { checkKeys, fail, finiteVector, positive } from '../validate.js';
-import { timescaleDecay } from './power-law-prior.js';
+import { timescaleRetention } from './power-law-prior.js';
 
 /**
  * A multiscale optimizer described by one learning rate and its timescales, instead of α and γ.
@@ -68,6 +68,6 @@ export function spreadLearningRate(
   if (!(total > 0)) fail(where, 'shares', shares, 'at least one share must be > 0');
   return {
     alpha: shares.map((s) => (eta * s) / total),
-    gamma: taus.map((tau, i) => timescaleDecay(tau, where, `timescales[${i}]`)),
+    gamma: taus.map((tau, i) => timescaleRetention(tau, where, `timescales[${i}]`)),
   };
 }

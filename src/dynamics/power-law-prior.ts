@@ -36,9 +36,15 @@ export interface PowerLawOptions {
 
 /**
  * The retention γ = e^{−1/τ} of an AR(1) process with timescale τ steps (τ = ∞ gives γ = 1).
- * Throws for τ ≤ 0 or NaN.
+ * Throws for τ ≤ 0 or NaN. (Renamed from `timescaleDecay`: γ is a retention; see the notation page.)
+ * @example
+ * timescaleRetention(10) // 0.9048374180359595
  */
-export function timescaleDecay(timescale: number, where = 'timescaleDecay', name = 'timescale') {
+export function timescaleRetention(
+  timescale: number,
+  where = 'timescaleRetention',
+  name = 'timescale',
+) {
   if (typeof timescale !== 'number' || Number.isNaN(timescale) || !(timescale > 0)) {
     fail(where, name, timescale, 'a timescale must be a number of steps > 0 (Infinity allowed)');
   }
@@ -82,7 +88,7 @@ export function powerLaw(options: PowerLawOptions): DriftPrior {
   const raw = timescales.map((tau) => tau ** (exponent - 1));
   const total = raw.reduce((a, b) => a + b, 0);
   const priorVariance = raw.map((r) => (variance * r) / total);
-  const gamma = timescales.map((tau) => timescaleDecay(tau, where));
+  const gamma = timescales.map((tau) => timescaleRetention(tau, where));
   const processNoise = priorVariance.map((p, i) => p * (1 - (gamma[i] as number) ** 2));
   return { timescales, gamma, priorVariance, processNoise };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pivotIndex } from '../dynamics/linear-dynamics.js';
-import { timescaleDecay } from '../dynamics/power-law-prior.js';
+import { timescaleRetention } from '../dynamics/power-law-prior.js';
 import {
   type BayesianStepAttrs,
   hasBayesianKernels,
@@ -228,7 +228,7 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
       if (!Array.isArray(timescales) || timescales.length === 0) {
         fail(where, 'timescales', timescales, 'it must be a non-empty array of steps > 0');
       }
-      return timescales.map((tau, i) => timescaleDecay(tau, where, `timescales[${i}]`));
+      return timescales.map((tau, i) => timescaleRetention(tau, where, `timescales[${i}]`));
     }
     if (!Array.isArray(gamma) || gamma.length === 0) {
       fail(where, 'gamma', gamma, 'it must be a non-empty array of retentions in (0, 1]');
