@@ -10,7 +10,7 @@ import {
 export interface Diagonalization {
   /** Learning rate α_i of each decoupled subweight, slowest first. */
   alpha: number[];
-  /** Decay γ_i = λ_i, an eigenvalue of the transition, slowest (largest |γ|) first. */
+  /** Retention γ_i = λ_i, an eigenvalue of the transition, slowest (largest |γ|) first. */
   gamma: number[];
   /**
    * V, k × (number of subweights): column i is the eigenvector of subweight i in the original
