@@ -307,3 +307,44 @@ console.log(a, g, d, c, either);`),
     }
   }, 120_000);
 });
+
+describe('useBestBackend as a browser app sees it', () => {
+  /** Runs useBestBackend in a Node process that looks like a browser to the library (no process.versions.node at import). */
+  function asBrowser(imports: string): { backend: string; skipped: string[] } {
+    mkdirSync(join(root, 'build'), { recursive: true });
+    const file = join(root, 'build', `browser-like-${process.pid}.mjs`);
+    writeFileSync(
+      file,
+      `${imports}
+const real = globalThis.process;
+Object.defineProperty(globalThis, 'process', { value: { ...real, versions: {} }, configurable: true, writable: true });
+const { useBestBackend } = await import(${JSON.stringify(join(root, 'src/backend.ts'))});
+Object.defineProperty(globalThis, 'process', { value: real, configurable: true, writable: true });
+console.log(JSON.stringify(await useBestBackend({ order: ['webgpu', 'wasm', 'cpu'], log: false })));
+`,
+    );
+    try {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', file], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      return JSON.parse(out.trim().split('\n').pop() as string);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
+  it('a backend the app did not import is "not registered: import … before calling", not "not installed"', () => {
+    const choice = asBrowser("import '@tensorflow/tfjs';");
+    expect(choice.backend).toBe('cpu');
+    expect(choice.skipped).toEqual([
+      "webgpu: @tensorflow/tfjs-backend-webgpu is not registered: import '@tensorflow/tfjs-backend-webgpu' in your app before calling useBestBackend() (a bundler cannot add a package at run time)",
+      "wasm: @tensorflow/tfjs-backend-wasm is not registered: import '@tensorflow/tfjs-backend-wasm' in your app before calling useBestBackend() (a bundler cannot add a package at run time)",
+    ]);
+  }, 60_000);
+
+  it('an imported backend is used', () => {
+    const choice = asBrowser("import '@tensorflow/tfjs';\nimport '@tensorflow/tfjs-backend-wasm';");
+    expect(choice.backend).toBe('wasm');
+  }, 60_000);
+});
