@@ -44,7 +44,9 @@ const NOTES = [
   '- **cpu**: the fused `MultiscaleStep` kernel is one blocked pass over the typed arrays (`src/kernels/cpu.ts`). tfjs\'s own cpu ops make a fresh array per op and run generic broadcasting loops, so `tf.train.momentum` (four ops) and even one `add` move far fewer GB/s than the fused pass: on cpu the fused step is *faster* than the "add floor". The machine floor (a `TypedArray.set` memcpy) is out of reach for a scalar JavaScript loop (no SIMD in JS); its ratio is reported for honesty. Each step also allocates its outputs, as every tfjs cpu op does.',
   "- **wasm**: a 0.5 kB hand-assembled WebAssembly SIMD module (`src/kernels/wasm-simd.ts`) imports the tfjs wasm backend's own memory and runs the step in one pass over the heap. This beats both a JS loop over the heap and the fewest-tfjs-ops formulation (about seven SIMD ops over the stacked state, or a `matMul` that repacks the state every step); it also imports the shared heap of tfjs's threaded build; without WebAssembly SIMD the kernel falls back to a JS loop.",
   "- **webgl**: two GPGPU passes (one output per program): the new weight, and all the new slot rows. Rank-2/3 weights run packed programs (four entries per texel, the layout tfjs's matMul and elementwise ops use), so training never pays pack/unpack passes. In this run webgl is **SwiftShader, a software renderer on the same two CPU cores**: its cost is per fragment and per shader instruction, not memory bandwidth, so its ratios say little about a real GPU, where each pass is bandwidth-bound and two passes beat momentum's four.",
-  '- **coupled form**: `LinearDynamicsOptimizer` recognises a tridiagonal transition whose weight reads one coordinate (Benna–Fusi chains, momentum, every k = 2 system) and runs a fused `TridiagonalStep` kernel (cpu loop, wasm SIMD, two packed webgl passes) or a few elementwise ops per coordinate elsewhere (webgpu); a dense (k−1)×k product remains only for genuinely dense T.',
+  '- **coupled form**: `LinearDynamicsOptimizer` recognises a tridiagonal transition whose weight reads one coordinate (Benna–Fusi chains, momentum, k = 2 systems whose readout has one non-zero entry) and runs a fused `TridiagonalStep` kernel (cpu loop, wasm SIMD, two packed webgl passes, one WGSL pass on webgpu) or a few elementwise ops per coordinate elsewhere; a dense (k−1)×k product remains for other T, including k = 2 systems whose readout has two non-zero entries.',
+  "- **Bayesian multiscale**: on cpu and wasm one fused pass per weight (`src/kernels/bayesian-step-kernel.ts`: a blocked JS loop over the typed arrays, on wasm over the backend's heap), plus for the 'shared' innovation one reduction pass per weight whose scalar stays a tensor (no read-back). It moves (2k−1)·2 + 2 floats per weight and the reduction k + 1 more, about 2.5× a multiscale step's bytes at k = 5; the wasm version is a JS loop, not SIMD, so it runs at JS-loop speed (a SIMD version like `wasm-simd.ts` is the next step). webgl and webgpu run the tfjs-ops path.",
+  '- **JS loop floor (cpu)**: the same-bytes loop is timed with fresh output arrays (a tfjs kernel must return new tensors, and a fresh array is zeroed, i.e. written once more) and reusing them (pure traffic).',
   "- On wasm the tridiagonal SIMD pass costs more than the diagonal one although both move the same bytes: per entry and coordinate it does four multiply-adds and a table lookup against three, and tfjs's heap allocations are only 8-byte aligned, which hurts its 16-byte loads more (on 16-byte-aligned buffers the two functions differ by about 1.4×).",
   '- Small N (10⁴) is dominated by per-call overhead (engine bookkeeping, a few µs per op), not bandwidth; the floor ratios are meaningful at 10⁶.',
   '',
@@ -89,6 +91,28 @@ function targets(results: BackendResult[]): string[] {
   row('coupled Benna–Fusi ≤ 2× diagonal (worst m)', (r) => {
     const x = Math.max(...r.coupled.map((c) => c.coupledMs / c.diagonalMs));
     return `${mark(x <= 2)} ${f(x)}×`;
+  });
+  row('wasm k=1 ≤ 1× tf.train.sgd at N ≥ 10⁵ (worst N)', (r) => {
+    if (r.backend !== 'wasm') return '–';
+    const ratios = r.steps
+      .filter((s) => s.name === 'multiscale k=1' && s.n >= 1e5)
+      .map(
+        (s) => s.ms / (r.steps.find((t) => t.n === s.n && t.name === 'tf.train.sgd') as StepRow).ms,
+      );
+    const x = Math.max(...ratios);
+    return `${mark(x <= 1)} ${f(x)}×`;
+  });
+  row('cpu k=4 ≤ 1.3× a JS loop moving the same bytes (largest N)', (r) => {
+    if (r.jsLoop === null) return '–';
+    const x = r.jsLoop.kernelMs / r.jsLoop.loopFreshMs;
+    return `${mark(x <= 1.3)} ${f(x)}× (${f(r.jsLoop.kernelMs / r.jsLoop.loopReusedMs)}× the loop reusing its outputs)`;
+  });
+  row('Bayesian k=5 ≤ 3× multiscale k=5', (r) => {
+    const b = r.bayesian[0];
+    if (b === undefined) return '–';
+    const x = b.bayesianMs / b.multiscaleMs;
+    const how = b.genericMs === null ? ', tfjs ops (no fused kernel)' : ', fused';
+    return `${mark(x <= 3)} ${f(x)}× at ${sizeName(b.n)}${how}`;
   });
   row('model.fit overhead of k=4 over momentum ≤ 10%', (r) => {
     const x = (100 * (r.fit.multiscaleMs - r.fit.momentumMs)) / r.fit.momentumMs;
@@ -144,6 +168,23 @@ export function renderResults(meta: Meta, results: BackendResult[]): string {
       `Whole training: \`model.fit\` of a 784-256-10 MLP on ${fit.samples} synthetic samples, batch ${fit.batch}, median epoch: tf.train.momentum ${ms(fit.momentumMs)} ms, multiscale k=4 ${ms(fit.multiscaleMs)} ms (overhead ${f((100 * (fit.multiscaleMs - fit.momentumMs)) / fit.momentumMs, 1)}%).`,
       '',
     );
+    if (r.jsLoop !== null) {
+      const j = r.jsLoop;
+      out.push(
+        `Fused k=${j.k} step vs a plain JS loop that moves the same bytes (reads w, g and ${j.k - 1} rows, writes w and ${j.k - 1} rows), N=${sizeName(j.n)}, timed together: kernel ${ms(j.kernelMs)} ms (the whole optimizer step), loop with fresh output arrays ${ms(j.loopFreshMs)} ms (${f(j.kernelMs / j.loopFreshMs)}×), loop reusing its outputs ${ms(j.loopReusedMs)} ms (${f(j.kernelMs / j.loopReusedMs)}×).`,
+        '',
+      );
+    }
+    for (const b of r.bayesian) {
+      out.push(
+        `Bayesian multiscale (default options: 'fisher' curvature, 'shared' innovation; k=${b.k}, 1/f prior over τ = 1…10⁴) vs a multiscale step with the same k, N=${sizeName(b.n)}, timed together: multiscale ${ms(b.multiscaleMs)} ms, Bayesian ${ms(b.bayesianMs)} ms (${f(b.bayesianMs / b.multiscaleMs)}×)${
+          b.genericMs === null
+            ? ' with tfjs ops (this backend has no fused Bayesian kernel).'
+            : `. Before (the generic tfjs-ops path, fused kernels unregistered): ${ms(b.genericMs)} ms (${f(b.genericMs / b.multiscaleMs)}× multiscale); the fused step is ${f(b.genericMs / b.bayesianMs, 1)}× faster.`
+        }`,
+        '',
+      );
+    }
     out.push('Tensor count (one 10⁴-parameter weight) after step 1 and after step 1000:', '');
     out.push('| optimizer | after 1 step | after 1000 steps |', '| --- | ---: | ---: |');
     for (const t of r.tensors) out.push(`| ${t.name} | ${t.after1} | ${t.after1000} |`);

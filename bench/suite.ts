@@ -1,7 +1,8 @@
 // The benchmark itself, backend-agnostic: Node (cpu, wasm) runs it from bench/run.ts and headless
 // Chromium (webgl) runs the same code bundled by esbuild (bench/webgl.entry.ts).
 import * as tf from '@tensorflow/tfjs';
-import { bennaFusi, multiscale } from '../src/index.js';
+import { bayesianMultiscale, bennaFusi, multiscale, powerLaw } from '../src/index.js';
+import { BAYESIAN_INNOVATION, BAYESIAN_STEP } from '../src/kernels/bayesian-step-kernel.js';
 import { MULTISCALE_STEP } from '../src/kernels/multiscale-step-kernel.js';
 
 /** How much to measure. */
@@ -40,6 +41,30 @@ export interface BackendResult {
   /** Fused kernel vs generic ops (kernel unregistered), k = 4. */
   fusedVsGeneric: { n: number; fusedMs: number; genericMs: number }[];
   fit: { samples: number; batch: number; momentumMs: number; multiscaleMs: number };
+  /**
+   * The Bayesian multiscale optimizer (default options, k timescales) vs a multiscale step with the
+   * same k, timed together; `genericMs` is the tfjs-ops path (fused kernels unregistered: the
+   * "before"), null where the backend has no fused Bayesian kernel (then `bayesianMs` is it).
+   */
+  bayesian: {
+    n: number;
+    k: number;
+    multiscaleMs: number;
+    bayesianMs: number;
+    genericMs: number | null;
+  }[];
+  /**
+   * cpu only: multiscale k = 4 vs a plain JS loop that moves the same bytes (reads w, g and 3
+   * rows, writes w and 3 rows), with fresh output arrays per step (as every tfjs kernel has) and
+   * with reused ones, all timed together.
+   */
+  jsLoop: {
+    n: number;
+    k: number;
+    kernelMs: number;
+    loopFreshMs: number;
+    loopReusedMs: number;
+  } | null;
   tensors: { name: string; after1: number; after1000: number }[];
   memory: { name: string; slotsPerWeight: number; stateFloatsPerParam: number }[];
 }
@@ -278,6 +303,102 @@ async function fitComparison(o: BenchOptions): Promise<BackendResult['fit']> {
   };
 }
 
+/** The Bayesian optimizer's default setup with k timescales (a 1/f prior over τ = 1 … 10⁴). */
+function bayesianFor(k: number) {
+  const prior = powerLaw({ band: [1, 1e4], count: k, variance: 5 });
+  return bayesianMultiscale({
+    gamma: prior.gamma,
+    priorVariance: prior.priorVariance,
+    observationNoise: 1,
+  });
+}
+
+async function bayesianTable(o: BenchOptions, n: number): Promise<BackendResult['bayesian']> {
+  const k = 5;
+  const backend = tf.getBackend();
+  const made = [
+    optimizerVariant('multiscale', multiscaleFor(k), n, 60),
+    optimizerVariant('bayesian', bayesianFor(k), n, 61),
+  ];
+  // The JS-loop kernels need ~10 calls before V8's optimizing compiler has them.
+  for (const m of made) for (let i = 0; i < 10; i++) m.variant.run();
+  const t = await timeVariants(
+    made.map((m) => m.variant),
+    o,
+  );
+  for (const m of made) m.dispose();
+  const kernels = [BAYESIAN_STEP, BAYESIAN_INNOVATION].map((name) => tf.getKernel(name, backend));
+  let genericMs: number | null = null;
+  if (kernels.every((x) => x !== undefined)) {
+    for (const x of kernels) tf.unregisterKernel(x?.kernelName as string, backend);
+    try {
+      const generic = optimizerVariant('generic', bayesianFor(k), n, 61);
+      const few = { ...o, reps: Math.max(3, o.reps >> 1), batchMs: Math.min(o.batchMs, 30) };
+      genericMs = (await timeVariants([generic.variant], few)).get('generic') as number;
+      generic.dispose();
+    } finally {
+      for (const x of kernels) if (x) tf.registerKernel(x);
+    }
+  }
+  return [
+    {
+      n,
+      k,
+      multiscaleMs: t.get('multiscale') as number,
+      bayesianMs: t.get('bayesian') as number,
+      genericMs,
+    },
+  ];
+}
+
+/** cpu: the fused k = 4 step against plain JS loops over the same bytes, in one timing. */
+async function jsLoopTable(o: BenchOptions, n: number): Promise<BackendResult['jsLoop']> {
+  const k = 4;
+  const fill = (len: number, seed: number) =>
+    Float32Array.from(tf.randomNormal([len], 0, 1, 'float32', seed).dataSync());
+  const w = fill(n, 1);
+  const g = fill(n, 2);
+  const slot = fill((k - 1) * n, 3);
+  let outW = new Float32Array(n);
+  let outS = new Float32Array((k - 1) * n);
+  /** Reads w, g and the k−1 rows once, writes w and the rows once: the kernel's bytes. */
+  const loop = (fresh: boolean) => () => {
+    if (fresh) {
+      outW = new Float32Array(n);
+      outS = new Float32Array((k - 1) * n);
+    }
+    for (let i = 0; i < n; i++) {
+      const gi = g[i] as number;
+      let acc = (w[i] as number) - gi;
+      for (let j = 0, at = i; j < k - 1; j++, at += n) {
+        const x = slot[at] as number;
+        acc += x;
+        outS[at] = x - gi;
+      }
+      outW[i] = acc;
+    }
+  };
+  const probe = tf.scalar(0);
+  const kernel = optimizerVariant('kernel', multiscaleFor(k), n, 70);
+  const t = await timeVariants(
+    [
+      kernel.variant,
+      { name: 'fresh', run: loop(true), probe: () => probe },
+      { name: 'reused', run: loop(false), probe: () => probe },
+    ],
+    o,
+  );
+  kernel.dispose();
+  probe.dispose();
+  return {
+    n,
+    k,
+    kernelMs: t.get('kernel') as number,
+    loopFreshMs: t.get('fresh') as number,
+    loopReusedMs: t.get('reused') as number,
+  };
+}
+
 function tensorCounts(): BackendResult['tensors'] {
   const out: BackendResult['tensors'] = [];
   const cases: [string, () => tf.Optimizer][] = [
@@ -344,7 +465,23 @@ export async function runBenchmark(
   log(`${backend}: tensor counts, memory`);
   const tensors = tensorCounts();
   const memory = await memoryTable();
+  log(`${backend}: Bayesian multiscale`);
+  // SwiftShader (webgl in this run) is a software renderer: 10⁵ keeps its generic step short.
+  const bayesian = await bayesianTable(o, backend === 'webgl' ? Math.min(big, 100_000) : big);
+  const jsLoop = backend === 'cpu' ? await jsLoopTable(o, big) : null;
   log(`${backend}: model.fit`);
   const fit = await fitComparison(o);
-  return { backend, addGBs, copyGBs, steps, coupled, fusedVsGeneric: fvg, fit, tensors, memory };
+  return {
+    backend,
+    addGBs,
+    copyGBs,
+    steps,
+    coupled,
+    fusedVsGeneric: fvg,
+    fit,
+    tensors,
+    memory,
+    bayesian,
+    jsLoop,
+  };
 }

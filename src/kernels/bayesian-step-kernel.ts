@@ -167,13 +167,14 @@ const BLOCK = 1024;
  * one rounding per stored value): the cpu kernel, and the wasm kernel over its heap. `shared` is
  * the `'shared'` innovation's D (ignored otherwise). In blocks of entries, one simple loop per
  * slot row, so every row streams through memory once (rows n floats apart alias in the cache
- * when visited entry by entry).
+ * when visited entry by entry). Entries before `from` are left alone (`'shared'` only).
  */
 export function bayesianStepLoop(
   a: BayesianArrays,
   n: number,
   attrs: BayesianStepAttrs,
   shared: number,
+  from = 0,
 ): void {
   const k = attrs.gamma.length;
   const gamma = attrs.gamma;
@@ -199,7 +200,7 @@ export function bayesianStepLoop(
   const next = new Float64Array(BLOCK);
   let rowEnd = 0;
   let rowD = shared;
-  for (let i0 = 0; i0 < n; ) {
+  for (let i0 = from; i0 < n; ) {
     if (per > 0 && i0 >= rowEnd) {
       rowEnd = i0 + per;
       const sum = innovationSum(a, n, i0, rowEnd, attrs);

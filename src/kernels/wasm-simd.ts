@@ -153,6 +153,74 @@ const tridiagonalBody: number[] = [
   ...end,
 ];
 
+// The Bayesian multiscale step ('shared' innovation) as five elementwise SIMD functions that the
+// caller runs block by block (src/kernels/wasm.ts), so its scratch rows V, STEP and H stay in
+// cache. All arguments are byte pointers except m (entries, a multiple of 4), k and rowBytes; c
+// points at the function's float32 constants:
+//   bVsum(V, row0, rowBytes, k, m)     V = Σ_{r<k} row0[r]                   (V = Σ_i v_i)
+//   bPrep(G, STEP, H, m, c)            ĝ = c0·g; STEP = c1·ĝ; H = c2·ĝ²      (c = [1/σ², 1/D, ĥ scale])
+//   bVrow(OUT, VIN, H, m, c)           OUT = c0·v·(c3 − H·v·c1) + c2         (c = [γ², 1/D, q, 1])
+//   bWinit(OUTW, W, V, STEP, m, c)     OUTW = c0·(w − V·STEP)                (c = [γ_p])
+//   bMrow(OUTM, OUTW, MM, VI, STEP, m, c)  post = mm − v_i·STEP; OUTW += c1·post; OUTM = c0·post
+
+/** A function of `params` i32 parameters that runs `vector` for I = 0, 16, … < 4m (m = param `mAt`). */
+function elementwise(
+  params: number,
+  mAt: number,
+  extraI32: number,
+  v128s: number,
+  vector: number[],
+): number[] {
+  const [i, endAt] = [params, params + 1];
+  return [
+    ...seq([2, ...uleb(2 + extraI32), I32, ...uleb(v128s), V128]),
+    ...seq(get(mAt), i32(2), shl32, set(endAt), i32(0), set(i)),
+    ...seq(block, loop),
+    ...seq(get(i), get(endAt), geU32, brIf(1)),
+    ...vector,
+    ...seq(get(i), i32(16), add32, set(i)),
+    ...seq(br(0), end, end),
+    ...end,
+  ];
+}
+/** v128 at pointer param `p` + I (I is local `params`). */
+const at = (p: number, iLocal: number) => seq(get(p), get(iLocal), add32);
+const ld = (p: number, iLocal: number) => seq(at(p, iLocal), load());
+const splatC = (c: number, index: number) => seq(get(c), splat32(4 * index));
+
+// bVsum(V, ROW0, ROWB, K, M): locals I=5, END=6, J=7, OFF=8; ACC=9 (v128).
+const bVsum = elementwise(5, 4, 2, 1, [
+  ...seq(ld(1, 5), set(9), get(5), get(2), add32, set(8), i32(1), set(7)),
+  ...seq(block, loop),
+  ...seq(get(7), get(3), geU32, brIf(1)),
+  ...seq(get(9), get(1), get(8), add32, load(), fadd, set(9)),
+  ...seq(get(8), get(2), add32, set(8), get(7), i32(1), add32, set(7)),
+  ...seq(br(0), end, end),
+  ...seq(at(0, 5), get(9), store()),
+]);
+// bPrep(G, STEP, H, M, C): I=5, END=6; GH=7.
+const bPrep = elementwise(5, 3, 0, 1, [
+  ...seq(ld(0, 5), splatC(4, 0), fmul, set(7)),
+  ...seq(at(1, 5), get(7), splatC(4, 1), fmul, store()),
+  ...seq(at(2, 5), get(7), get(7), fmul, splatC(4, 2), fmul, store()),
+]);
+// bVrow(OUT, VIN, H, M, C): I=5, END=6; VV=7.
+const bVrow = elementwise(5, 3, 0, 1, [
+  ...seq(ld(1, 5), set(7), at(0, 5)),
+  ...seq(get(7), splatC(4, 3), ld(2, 5), get(7), fmul, splatC(4, 1), fmul, fsub, fmul),
+  ...seq(splatC(4, 0), fmul, splatC(4, 2), fadd, store()),
+]);
+// bWinit(OUTW, W, V, STEP, M, C): I=6, END=7.
+const bWinit = elementwise(6, 4, 0, 0, [
+  ...seq(at(0, 6), ld(1, 6), ld(2, 6), ld(3, 6), fmul, fsub, splatC(5, 0), fmul, store()),
+]);
+// bMrow(OUTM, OUTW, MM, VI, STEP, M, C): I=7, END=8; POST=9.
+const bMrow = elementwise(7, 5, 0, 1, [
+  ...seq(ld(2, 7), ld(3, 7), ld(4, 7), fmul, fsub, set(9)),
+  ...seq(at(1, 7), ld(1, 7), get(9), splatC(6, 1), fmul, fadd, store()),
+  ...seq(at(0, 7), get(9), splatC(6, 0), fmul, store()),
+]);
+
 /**
  * The module's bytes. Its one import is `env.memory` (shared or not, as asked); its exports are
  * `step` (the multiscale step) and `tridiagonal` (a tridiagonal linear step, see above).
@@ -163,16 +231,23 @@ export function multiscaleStepWasmBytes(shared = false): Uint8Array {
   const type = (params: number) => [0x60, params, ...Array<number>(params).fill(I32), 0];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [2, ...type(9), ...type(6)]),
+    ...section(1, [4, ...type(9), ...type(6), ...type(5), ...type(7)]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]),
-    ...section(3, [2, 0, 1]),
-    ...section(7, [2, ...name('step'), 0x00, 0, ...name('tridiagonal'), 0x00, 1]),
+    ...section(3, [7, 0, 1, 2, 2, 2, 1, 3]),
+    ...section(7, [
+      7,
+      ...['step', 'tridiagonal', 'bVsum', 'bPrep', 'bVrow', 'bWinit', 'bMrow'].flatMap((fn, i) => [
+        ...name(fn),
+        0x00,
+        i,
+      ]),
+    ]),
     ...section(10, [
-      2,
-      ...uleb(body.length),
-      ...body,
-      ...uleb(tridiagonalBody.length),
-      ...tridiagonalBody,
+      7,
+      ...[body, tridiagonalBody, bVsum, bPrep, bVrow, bWinit, bMrow].flatMap((b) => [
+        ...uleb(b.length),
+        ...b,
+      ]),
     ]),
   ]);
 }
@@ -200,10 +275,23 @@ export type TridiagonalStepWasm = (
   g: number,
 ) => void;
 
-/** Both exports of the module. */
+/** The module's exports (the `b*` functions: the Bayesian step's SIMD pieces, see above). */
 export interface StepFunctions {
   step: MultiscaleStepWasm;
   tridiagonal: TridiagonalStepWasm;
+  bVsum(v: number, row0: number, rowBytes: number, k: number, m: number): void;
+  bPrep(g: number, step: number, h: number, m: number, c: number): void;
+  bVrow(out: number, vin: number, h: number, m: number, c: number): void;
+  bWinit(outW: number, w: number, v: number, step: number, m: number, c: number): void;
+  bMrow(
+    outM: number,
+    outW: number,
+    mm: number,
+    vi: number,
+    step: number,
+    m: number,
+    c: number,
+  ): void;
 }
 
 /** Instantiates the module against `memory`, or returns null where SIMD or the import fails. */

@@ -227,8 +227,90 @@ export function bayesianStepWasm(args: BayesianStepArgs): tf.TensorInfo[] {
   const a = bayesianHeap(args, outW, outS);
   const d = args.inputs.denominator;
   const shared = d === undefined ? Number.NaN : (a.w[addressOf(be, d.dataId) >>> 2] as number);
-  bayesianStepLoop(a, n, args.attrs, shared);
+  const simd = bind(be, 0).fns;
+  const { attrs } = args;
+  // SIMD for the default case ('shared' innovation, curvature from the gradient); the tail of
+  // n % 4 entries and the other cases run the JS loop over the same heap.
+  const done =
+    simd !== null && attrs.innovation === 'shared' && attrs.curvature !== 'given'
+      ? bayesianSimd(be, simd, args, outW, outS, shared)
+      : 0;
+  bayesianStepLoop(bayesianHeap(args, outW, outS), n, attrs, shared, done);
   return [outW, outS];
+}
+
+/** Entries per block of the SIMD Bayesian step: its three scratch rows stay in L1/L2. */
+const BAYES_BLOCK = 2048;
+
+/**
+ * The 'shared' Bayesian step on the first n − n % 4 entries with the SIMD functions of
+ * `wasm-simd.ts`, block by block; returns how many entries it did.
+ */
+function bayesianSimd(
+  be: WasmBackendLike,
+  fns: StepFunctions,
+  { inputs, attrs }: BayesianStepArgs,
+  outW: tf.TensorInfo,
+  outS: tf.TensorInfo,
+  shared: number,
+): number {
+  const n = size(inputs.value.shape);
+  const m4 = n - (n % 4);
+  if (m4 === 0) return 0;
+  const k = attrs.gamma.length;
+  const p = attrs.pivot;
+  const gp = attrs.gamma[p] as number;
+  const consts = 4 * (4 + 4 + 4 * k + 4 * k);
+  const b = bind(be, consts + 3 * 4 * BAYES_BLOCK);
+  const base = b.scratch;
+  const [V, STEP, H] = [0, 1, 2].map((i) => base + consts + i * 4 * BAYES_BLOCK) as [
+    number,
+    number,
+    number,
+  ];
+  const heap = heapF32(b);
+  const c = base >>> 2;
+  const invD = 1 / shared;
+  heap.set([1 / attrs.observationNoise, invD, attrs.curvature === 'fisher' ? invD : 1, 0], c);
+  heap[c + 4] = gp;
+  const others = attrs.gamma.map((_, i) => i).filter((i) => i !== p);
+  for (let i = 0; i < k; i++) {
+    const gi = attrs.gamma[i] as number;
+    heap.set([gi * gi, invD, attrs.processNoise[i] as number, 1], c + 8 + 4 * i);
+  }
+  others.forEach((i, r) => {
+    const gi = attrs.gamma[i] as number;
+    heap.set([gi, gi - gp, 0, 0], c + 8 + 4 * k + 4 * r);
+  });
+  const rowB = 4 * n;
+  const w = addressOf(be, inputs.value.dataId);
+  const g = addressOf(be, inputs.gradient.dataId);
+  const s = addressOf(be, inputs.slot.dataId);
+  const ow = addressOf(be, outW.dataId);
+  const os = addressOf(be, outS.dataId);
+  const vRows = (k - 1) * rowB;
+  for (let i0 = 0; i0 < m4; i0 += BAYES_BLOCK) {
+    const m = Math.min(BAYES_BLOCK, m4 - i0);
+    const off = 4 * i0;
+    fns.bVsum(V, s + vRows + off, rowB, k, m);
+    fns.bPrep(g + off, STEP, H, m, base);
+    for (let i = 0; i < k; i++) {
+      fns.bVrow(os + vRows + i * rowB + off, s + vRows + i * rowB + off, H, m, base + 32 + 16 * i);
+    }
+    fns.bWinit(ow + off, w + off, V, STEP, m, base + 16);
+    others.forEach((i, r) => {
+      fns.bMrow(
+        os + r * rowB + off,
+        ow + off,
+        s + r * rowB + off,
+        s + vRows + i * rowB + off,
+        STEP,
+        m,
+        base + 32 + 16 * k + 16 * r,
+      );
+    });
+  }
+  return m4;
 }
 
 /** The `BayesianMultiscaleInnovation` kernel of the `wasm` backend: a reduction over the heap. */
