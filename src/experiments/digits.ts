@@ -76,7 +76,12 @@ export interface DigitPools {
   test: DigitSet;
 }
 
-/** Splits a digit set into training and test pools (300 test images per class). */
+/**
+ * Splits a digit set into training and test pools (300 test images per class by default).
+ * @example
+ * const pools = digitPools(poolDigits(loadMnist(), 2), 1);
+ * pools.test.count // 3000
+ */
 export function digitPools(set: DigitSet, seed = 1, testPerClass = 300): DigitPools {
   return trainTestSplit(set, seed, testPerClass);
 }
@@ -483,7 +488,11 @@ export interface DigitsResult {
   curves: (ContinualCurvePoint & { schedule: number })[];
 }
 
-/** A readable name of a schedule, e.g. `permuted: A,B ×3, 200 steps per block`. */
+/**
+ * A readable name of a schedule.
+ * @example
+ * scheduleName({tasks: 2, cycles: 3, blockSteps: 100}) // 'permuted: A,B ×3, 100 steps/block'
+ */
 export function scheduleName(s: ContinualSchedule): string {
   const letters = Array.from({ length: s.tasks ?? 2 }, (_, i) => String.fromCharCode(65 + i)).join(
     ',',

@@ -1,4 +1,8 @@
-/** Formats a number with `digits` significant digits (∞/NaN spelled out). */
+/**
+ * Formats a number with `digits` significant digits (∞/NaN spelled out).
+ * @example
+ * fmt(Math.PI) // '3.14'
+ */
 export function fmt(x: number, digits = 3): string {
   if (Number.isNaN(x)) return '–';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';

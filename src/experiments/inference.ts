@@ -16,8 +16,10 @@ export interface Interval {
 /**
  * The mean of `xs` with its 95% Student-t interval, mean ± t₀.₉₇₅,ₙ₋₁ · s/√n (s the sample standard
  * deviation). With one value the interval is that value ± ∞.
+ *
+ * $$ \bar x \pm t_{0.975,\,n-1}\,\frac{s}{\sqrt n} $$
  * @example
- * meanInterval([1, 2, 3]) // {mean: 2, lo: 2 − 4.303·1/√3, hi: 2 + 4.303·1/√3}
+ * meanInterval([1, 2, 3]).hi // 2 + 4.302652729911275 / Math.sqrt(3)
  */
 export function meanInterval(xs: ArrayLike<number>): Interval {
   const m = mean(xs);

@@ -14,7 +14,11 @@ export interface RealDataReport {
   chart: Plot.PlotOptions;
 }
 
-/** `0.912 [0.905, 0.919]`: an estimate and its 95% interval. */
+/**
+ * `0.912 [0.905, 0.919]`: an estimate and its 95% interval.
+ * @example
+ * formatInterval({mean: 0.9123, lo: 0.9051, hi: 0.9194}) // '0.912 [0.905, 0.919]'
+ */
 export function formatInterval(i: Interval, digits = 3): string {
   return `${fmt(i.mean, digits)} [${fmt(i.lo, digits)}, ${fmt(i.hi, digits)}]`;
 }
@@ -34,6 +38,8 @@ const hyper = (h: Hyperparameters) =>
  * Whether a paired difference supports a claim that predicts its sign (`+1`: the learner's value
  * is larger, `−1`: smaller): "supported" when the 95% interval lies on the predicted side,
  * "contradicted" when it lies on the other side, "not significant" otherwise.
+ * @example
+ * verdict(pairedComparison([2, 3, 5], [1, 1, 2]), 1) // 'not significant'
  */
 export function verdict(c: PairedComparison, predicted: 1 | -1): string {
   if (!c.significant) return 'not significant';
@@ -114,6 +120,10 @@ export function digitsReport(result: DigitsResult): RealDataReport {
       );
     }
   });
+  const tests = (result.schedules.length || 1) * 4;
+  findings.push(
+    `Multiple comparisons: ${tests} claim tests are reported above (4 per schedule), so about ${fmt(0.05 * tests, 2)} of them would reach p < 0.05 by chance alone; a verdict with p above the Bonferroni threshold 0.05/${tests} = ${fmt(0.05 / tests, 2)} is weak evidence.`,
+  );
   const first = result.curves.filter((c) => c.schedule === 0 && c.task === result.curves[0]?.task);
   const chart = lineChart(first, {
     title: 'Continual digits: accuracy on the first task',

@@ -34,7 +34,11 @@ export interface RealDataLearner {
 /** Grid values per hyperparameter, full and quick. */
 export type GridSpec = Record<string, { full: number[]; quick: number[] }>;
 
-/** Every combination of the grid's values (the first key varies slowest). */
+/**
+ * Every combination of the grid's values (the first key varies slowest).
+ * @example
+ * gridPoints({lr: {full: [0.1, 0.3], quick: [0.1]}, m: {full: [4], quick: [4]}}, false).length // 2
+ */
 export function gridPoints(spec: GridSpec, quick: boolean): Hyperparameters[] {
   let points: Record<string, number>[] = [{}];
   for (const [key, values] of Object.entries(spec)) {

@@ -47,7 +47,11 @@ export function poolDigits(set: DigitSet, factor: number): DigitSet {
   return { images, labels: set.labels, side, count: set.count };
 }
 
-/** The images with the given indices, in that order. */
+/**
+ * The images with the given indices, in that order.
+ * @example
+ * selectDigits({images: new Float32Array([0, 1]), labels: new Uint8Array([4, 7]), side: 1, count: 2}, [1]).labels // [7]
+ */
 export function selectDigits(set: DigitSet, indices: ArrayLike<number>): DigitSet {
   const d = set.side * set.side;
   const images = new Float32Array(indices.length * d);
@@ -60,7 +64,12 @@ export function selectDigits(set: DigitSet, indices: ArrayLike<number>): DigitSe
   return { images, labels, side: set.side, count: indices.length };
 }
 
-/** A seeded Fisher–Yates shuffle of 0…n−1. */
+/**
+ * A seeded Fisher–Yates shuffle of 0…n−1.
+ * @example
+ * // With a generator that always draws 0, each i swaps with index 0:
+ * Array.from(permutation(3, { uniform: () => 0 } as Random)) // [1, 2, 0]
+ */
 export function permutation(n: number, rng: Random): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
@@ -156,7 +165,12 @@ export function digitTasks(kind: StreamKind, tasks: number, seed: number, side =
   });
 }
 
-/** Rotates one square image by `angle` degrees about its centre (bilinear, zero outside). */
+/**
+ * Rotates one square image by `angle` degrees about its centre (bilinear, zero outside); 90° turns
+ * the top-left pixel into the top-right one.
+ * @example
+ * Array.from(rotateImage(new Float32Array([1, 0, 0, 0]), 2, 90)).map(Math.round) // [0, 1, 0, 0]
+ */
 export function rotateImage(image: Float32Array, side: number, angle: number): Float32Array {
   const out = new Float32Array(side * side);
   const a = (angle * Math.PI) / 180;

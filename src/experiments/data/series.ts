@@ -73,7 +73,11 @@ export function parseSeries(text: string, options: SeriesColumnOptions): RealSer
   };
 }
 
-/** Reads a series from a CSV file (Node); a missing file is a one-line error naming it. */
+/**
+ * Reads a series from a CSV file (Node); a missing file is a one-line error naming it.
+ * @example
+ * readSeriesCsv(seattleWeatherPath(), {column: 'wind'}).values.length // 1461
+ */
 export function readSeriesCsv(file: string, options: SeriesColumnOptions): RealSeries {
   if (!existsSync(file)) throw new Error(`no such file: ${file}`);
   return parseSeries(readFileSync(file, 'utf8'), { source: file, ...options });
@@ -90,6 +94,8 @@ export function seattleWeatherPath(): string {
  * Daily Seattle weather 2012–2015 (1,461 days) from the npm package `vega-datasets` (BSD-3-Clause;
  * NOAA observations as packaged by Vega), one column: `temp_max` (default), `temp_min`,
  * `precipitation` or `wind`.
+ * @example
+ * seattleWeather('temp_max').values[0] // 12.8
  */
 export function seattleWeather(column = 'temp_max'): RealSeries {
   return readSeriesCsv(seattleWeatherPath(), {
