@@ -92,6 +92,8 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
   /** The bands of the tridiagonal fast path, or null when T needs the dense path. */
   private readonly bands: TridiagonalStepAttrs | null;
   private tensors: CoupledTensors | null = null;
+  /** restingState(dynamics, 1) at the slot coordinates, or null when all zero. */
+  private readonly slotShares: readonly number[] | null;
 
   constructor(dynamics: LinearDynamics) {
     super();
@@ -105,6 +107,8 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
     };
     this.pivot = pivotIndex(this.dynamics.readout);
     this.bands = tridiagonalBands(this.dynamics, this.pivot);
+    const s0 = Array.from(restingState(this.dynamics, 1)).filter((_, i) => i !== this.pivot);
+    this.slotShares = s0.some((x) => x !== 0) ? s0 : null;
   }
 
   protected get slotRows(): number {
@@ -128,8 +132,7 @@ export class LinearDynamicsOptimizer extends SlotOptimizer {
    * dynamics give an `initialState`). This is what the diagonal form's `initialShare` routes.
    */
   protected override outsideWriteShares(): readonly number[] | null {
-    const s0 = Array.from(restingState(this.dynamics, 1)).filter((_, i) => i !== this.pivot);
-    return s0.some((x) => x !== 0) ? s0 : null;
+    return this.slotShares;
   }
 
   private constants(): CoupledTensors {

@@ -55,6 +55,8 @@ export class MultiscaleOptimizer extends SlotOptimizer {
   /** Constants of the k−1-slot step. */
   readonly constants: MultiscaleStepConstants;
   private tensors: MultiscaleStepTensors | null = null;
+  /** initialShare of the slot rows, or null when it is all in the pivot (nothing to route). */
+  private readonly slotShares: readonly number[] | null;
 
   constructor(config: MultiscaleConfig) {
     super();
@@ -86,6 +88,8 @@ export class MultiscaleOptimizer extends SlotOptimizer {
       this.initialShare = share;
     }
     const others = this.gamma.map((_, i) => i).filter((i) => i !== pivot);
+    const slotShares = others.map((i) => this.initialShare[i] as number);
+    this.slotShares = slotShares.some((q) => q !== 0) ? slotShares : null;
     const gp = this.gamma[pivot] as number;
     this.constants = {
       pivotDecay: gp,
@@ -111,8 +115,7 @@ export class MultiscaleOptimizer extends SlotOptimizer {
 
   /** An outside change Δw of the weight splits like its initial value: row r gains Δw·share_r. */
   protected override outsideWriteShares(): readonly number[] | null {
-    const shares = this.initialShare.filter((_, i) => i !== this.pivot);
-    return shares.some((q) => q !== 0) ? shares : null;
+    return this.slotShares;
   }
 
   protected update(value: tf.Tensor, gradient: tf.Tensor, slot: tf.Tensor | null): SlotUpdate {
