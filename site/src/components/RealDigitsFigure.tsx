@@ -22,7 +22,7 @@ const CHOSEN: Record<string, Record<string, number>> = {
   'tf.train.sgd': { lr: 0.3 },
   fastWeights: { slow: 0.3, fast: 0.1, retention: 0.9 },
   bennaFusi: { lr: 1, m: 4 },
-  'multiscale (power law)': { lr: 0.3, exponent: 0.25 },
+  'multiscale (power law)': { lr: 1, exponent: 0.25 },
 };
 
 type Tf = typeof import('@tensorflow/tfjs');
