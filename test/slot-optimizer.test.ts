@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bennaFusi, momentum, multiscale } from '../src/index.js';
+import {
+  bennaFusi,
+  bennaFusiDynamics,
+  diagonalize,
+  type LinearDynamics,
+  linearDynamicsOptimizer,
+  momentum,
+  multiscale,
+  simulate,
+} from '../src/index.js';
 import { BACKENDS, maxAbsDiff, normals, useBackend } from './helpers/backends.js';
 import { beakerTrace } from './helpers/beakers.js';
 import { expectClose } from './helpers/expect-close.js';
@@ -71,6 +80,35 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
           opt.dispose();
         });
       }
+
+      it('with an initialState (deeper beakers start at w): coupled = diagonal = float64', () => {
+        // A 3-beaker chain whose state starts at w in every beaker (GMvandeVen's init 'same'):
+        // an outside write enters the same way, as Δw·s₀ in the coupled state.
+        const d: LinearDynamics = {
+          ...bennaFusiDynamics({ learningRate: 0.4, beakers: 3 }),
+          initialState: [1, 1, 1],
+        };
+        const steps = 60;
+        const grads = Float64Array.from({ length: steps + 1 }, (_, t) => (t === 0 ? 1 : 0));
+        const untouched = simulate(d, grads, 0.5).w.subarray(1);
+        const kick = simulate(d, new Float64Array(steps), 1).w;
+        const reference = untouched.map((x, i) => x + (kick[i] as number));
+        const { alpha, gamma, initialShare } = diagonalize(d);
+        for (const opt of [
+          linearDynamicsOptimizer(d),
+          multiscale({ alpha, gamma, initialShare }),
+        ]) {
+          const w = tf.variable(tf.tensor1d([0.5]));
+          opt.applyGradients({ [w.name]: tf.tensor1d([1]) });
+          w.assign(tf.tidy(() => tf.add(w, 1)));
+          const ours = trace(opt, w, steps, () => tf.zeros([1]));
+          expectClose(ours, reference, 1e-5);
+          tf.dispose(w);
+          opt.dispose();
+        }
+        // The write did not all stay put: it spread over the beakers like the initial value.
+        expect(Math.abs((kick[steps - 1] as number) - 1)).toBeGreaterThan(0.01);
+      });
 
       it('through model.setWeights: the diagonal form still equals the coupled form', async () => {
         const x = tf.tensor2d(Array.from(normals(3, 16 * 4)), [16, 4]);
