@@ -17,6 +17,7 @@ import {
   multiscale,
   spreadLearningRate,
 } from '../src/index.js';
+import { strictTypeErrors } from './helpers/strict-tsc.js';
 
 const root = new URL('..', import.meta.url).pathname;
 /** Calls with deliberately wrong arguments, as a JavaScript user could. */
@@ -247,29 +248,6 @@ describe('one learning rate spread over timescales', () => {
 
 describe('types a strict TypeScript consumer sees', () => {
   const dir = join(root, 'build', `api-types-${process.pid}`);
-  /** tsc --strict over the files, as a consumer compiles; returns its diagnostics ('' if none). */
-  const tsc = (...files: string[]): string => {
-    try {
-      execFileSync(
-        process.execPath,
-        [
-          join(root, 'node_modules/typescript/bin/tsc'),
-          '--noEmit',
-          '--strict',
-          '--module',
-          'nodenext',
-          '--moduleResolution',
-          'nodenext',
-          '--skipLibCheck',
-          ...files,
-        ],
-        { cwd: root, encoding: 'utf8' },
-      );
-      return '';
-    } catch (e) {
-      return String((e as { stdout?: string }).stdout);
-    }
-  };
   const source = (body: string) =>
     `import { bennaFusi, momentum, MultiscaleOptimizer, LinearDynamicsOptimizer } from '${join(root, 'src/index.js')}';\n${body}\n`;
 
@@ -294,7 +272,7 @@ console.log(a, g, d, c, either);`),
         source(`momentum({ learningRate: 0.1, momentum: 0.9, form: 'coupled' }).alpha;`),
       );
       // One compiler run: the only diagnostic is the coupled form's missing alpha, in bad.ts.
-      const errors = tsc(good, bad)
+      const errors = strictTypeErrors(good, bad)
         .trim()
         .split('\n')
         .filter((line) => /error TS/.test(line));

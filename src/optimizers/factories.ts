@@ -36,8 +36,30 @@ export interface CoupledForm {
 }
 
 /**
- * Runs dynamics in the form asked for, labelling errors `where`. `check` sees the diagonal
- * constants first (both forms), for limits the coupled form shares with them.
+ * Refuses dynamics whose effective learning rate η = −c·b (the diagonal form's Σα) is ≤ 0: their
+ * first step would climb the gradient.
+ */
+function checkDescent(where: string, dynamics: LinearDynamics): void {
+  const { input: b, readout: c } = dynamics;
+  const eta = -c.reduce((acc, ci, i) => acc + ci * (b[i] as number), 0);
+  if (!(eta > 0)) {
+    fail(
+      where,
+      '−readout·input',
+      eta,
+      'the effective learning rate η = −c·b (= Σα of the diagonal form) must be > 0; otherwise ' +
+        'the first step climbs the gradient (gradient ascent)',
+    );
+  }
+}
+
+/**
+ * The shared path of every factory that offers both forms (momentum, bennaFusi, aggmo, qhm,
+ * complexSynapse): runs `dynamics` as a `MultiscaleOptimizer` (`form` undefined or
+ * `'diagonal'`, via `diagonalize`) or a `LinearDynamicsOptimizer` (`'coupled'`), with errors
+ * labelled `where` (the factory's name). `check` sees the diagonal retentions first, in both
+ * forms, for limits the coupled form shares with them (float32 resolution). Factories wrap the
+ * result in `withRecipe(…, where, options)` and `registerRecipe(where, factory)` once.
  */
 export function run(
   where: string,
@@ -50,6 +72,7 @@ export function run(
   }
   if (form === 'coupled') {
     if (check !== undefined) check(diagonalize(dynamics).gamma);
+    checkDescent(where, dynamics);
     return new LinearDynamicsOptimizer(dynamics);
   }
   const { alpha, gamma, initialShare } = diagonalize(dynamics);
@@ -193,19 +216,8 @@ export function bennaFusi(
 export function linearDynamicsOptimizer(dynamics: LinearDynamics): LinearDynamicsOptimizer {
   const where = 'linearDynamicsOptimizer';
   checkKeys(where, dynamics, ['transition', 'input', 'readout', 'initialState']);
-  const optimizer = new LinearDynamicsOptimizer(dynamics);
-  const { input: b, readout: c } = optimizer.dynamics;
-  const eta = -c.reduce((acc, ci, i) => acc + ci * (b[i] as number), 0);
-  if (!(eta > 0)) {
-    optimizer.dispose();
-    fail(
-      where,
-      '−readout·input',
-      eta,
-      'the effective learning rate η = −c·b (= Σα of the diagonal form) must be > 0; otherwise ' +
-        'the first step climbs the gradient (gradient ascent)',
-    );
-  }
+  const optimizer = new LinearDynamicsOptimizer(dynamics); // checks shapes and stability first
+  checkDescent(where, optimizer.dynamics); // it holds no tensors yet: nothing to free on a throw
   return optimizer;
 }
 
