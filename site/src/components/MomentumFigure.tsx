@@ -20,7 +20,7 @@ const W0 = 0;
 type Convention = 'tfjs' | 'ema';
 
 /**
- * Momentum on L = κ/2 (w − w*)², run twice by the library: as the coupled (w, m) system, and as
+ * Momentum on L = λ/2 (w − w*)², run twice by the library: as the coupled (w, v) system, and as
  * the diagonal system (slow + fast part) that `diagonalize` gives, fed the same gradients.
  */
 export function momentumRun(learningRate: number, momentum: number, ema: boolean) {
@@ -90,7 +90,7 @@ export default function MomentumFigure() {
       {overshoot > 1e-3
         ? `w overshoots w* = ${W_STAR} by ${fmt(overshoot)}.`
         : `w approaches w* = ${W_STAR} without overshooting.`}{' '}
-      The coupled (w, m) update and ω_slow + ω_fast agree to {fmt(gap, 2)}.
+      The coupled (w, v) update and ω_slow + ω_fast agree to {fmt(gap, 2)}.
     </>
   );
 
@@ -126,8 +126,8 @@ export default function MomentumFigure() {
             value={convention}
             onChange={setConvention}
             options={[
-              { value: 'tfjs', label: 'TensorFlow.js: m ← βm + g' },
-              { value: 'ema', label: 'EMA: m ← βm + (1−β)g' },
+              { value: 'tfjs', label: 'TensorFlow.js: v ← βv + g' },
+              { value: 'ema', label: 'EMA: v ← βv + (1−β)g' },
             ]}
           />
         </>

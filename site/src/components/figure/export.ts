@@ -119,7 +119,9 @@ export function exportSvg(container: Element, background: string): ExportedSvg {
       copy.setAttribute('width', String(w));
       copy.setAttribute('height', String(h));
       if (!copy.getAttribute('viewBox')) copy.setAttribute('viewBox', `0 0 ${w} ${h}`);
-      copy.removeAttribute('style');
+      // Plot's own stylesheet gives its svg `height: auto`, which for a nested <svg> means 100% of
+      // the file: pin the size inline (inline style beats Plot's zero-specificity :where rules).
+      copy.setAttribute('style', `width:${w}px;height:${h}px;max-width:none`);
       copy.removeAttribute('role');
       root.append(copy);
       y += h;
