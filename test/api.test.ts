@@ -2,7 +2,7 @@
 // labelled with the function the user called, the float32 and gradient-ascent refusals, and the
 // factories' overloads as a strict TypeScript consumer sees them.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -325,4 +325,57 @@ console.log(JSON.stringify(await useBestBackend({ order: ['webgpu', 'wasm', 'cpu
     const choice = asBrowser("import '@tensorflow/tfjs';\nimport '@tensorflow/tfjs-backend-wasm';");
     expect(choice.backend).toBe('wasm');
   }, 60_000);
+});
+
+describe("the README's cost table", () => {
+  it('quotes the 10⁶-parameter rows of bench/RESULTS.md and bench/RESULTS-GPU.md (not typed numbers)', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const results = readFileSync(join(root, 'bench/RESULTS.md'), 'utf8');
+    const section = (name: string) => results.slice(results.indexOf(`## ${name}`));
+    const ms = (text: string, optimizer: string) => {
+      const row = text.match(new RegExp(`\\| 10\\^6 \\| ${optimizer} \\| ([\\d.]+) \\|`));
+      expect(row, optimizer).not.toBeNull();
+      return Number((row as RegExpMatchArray)[1]);
+    };
+    const fitOverhead = (text: string) =>
+      Number((text.match(/\(overhead (-?[\d.]+)%\)/) as RegExpMatchArray)[1]);
+    /** The cells of the README table row whose first cell is `label` (the table may be padded). */
+    const tableRow = (label: string) => {
+      const row = readme
+        .split('\n')
+        .map((line) => line.split('|').map((c) => c.trim()))
+        .find((cells) => cells[1] === label);
+      expect(row, label).toBeDefined();
+      return row as string[];
+    };
+    /** A number shown rounded (to 3 significant digits) agrees with the generated one. */
+    const shows = (cell: string | undefined, exact: number) => {
+      const shown = Number.parseFloat((cell as string).replace('−', '-'));
+      expect(Math.abs(shown - exact), `${cell} vs ${exact}`).toBeLessThanOrEqual(
+        0.005 * Math.abs(exact) + 1e-12,
+      );
+    };
+    for (const [backend, label] of [
+      ['cpu', 'cpu'],
+      ['wasm', 'wasm'],
+      ['webgl', 'webgl (SwiftShader)'],
+    ] as const) {
+      const text = section(backend);
+      const cells = tableRow(label);
+      shows(cells[2], ms(text, 'tf\\.train\\.momentum'));
+      shows(cells[3], ms(text, 'multiscale k=2'));
+      shows(cells[4], ms(text, 'multiscale k=4'));
+      shows(cells[5], fitOverhead(text));
+    }
+    const gpu = readFileSync(join(root, 'bench/RESULTS-GPU.md'), 'utf8');
+    const k2 = gpu.match(
+      /^\| 1e\+6 \| 2 \| ([\d.]+) \|.*\| ([\d.]+) \| ([\d.]+) \| [\d.]+ \| [\d.]+ \|$/m,
+    );
+    expect(k2).not.toBeNull();
+    const webgpu = tableRow('webgpu (NVIDIA H200)');
+    const [, fused, tfjsMomentum, ratio] = k2 as RegExpMatchArray;
+    shows(webgpu[2], Number(tfjsMomentum));
+    shows(webgpu[3], Number(fused));
+    expect(webgpu[3]).toContain(`(${ratio}×)`);
+  });
 });
