@@ -1,6 +1,9 @@
 // Config keeps the user's parameters: getConfig carries the recipe (factory + options), a model
 // saved with its optimizer and loaded back rebuilds the optimizer from it, and configs saved before
 // recipes existed (alpha/gamma/initialShare, or T/b/c only) still load.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +17,8 @@ import {
 } from '../src/index.js';
 import { useBackend } from './helpers/backends.js';
 import { reloadWithOptimizer } from './helpers/round-trip.js';
+
+const root = new URL('..', import.meta.url).pathname;
 
 const cases: Array<[string, () => tf.Optimizer, string, Record<string, unknown>]> = [
   [
@@ -146,4 +151,61 @@ describe('subweights of a layer weight', () => {
     parts.dispose();
     model.dispose();
   });
+});
+
+describe('loading in a process that did not import the library', () => {
+  /** Saves `model` in memory and writes the artifacts as JSON (weights base64) to a file. */
+  async function saveToFile(model: tf.LayersModel, includeOptimizer: boolean): Promise<string> {
+    const file = join(root, 'build', `saved-${process.pid}-${includeOptimizer}.json`);
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        const weights = Buffer.from(a.weightData as ArrayBuffer).toString('base64');
+        writeFileSync(file, JSON.stringify({ ...a, weightData: weights }));
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+      { includeOptimizer },
+    );
+    return file;
+  }
+
+  /** Loads the file with plain tfjs in a fresh Node process; returns "loaded" or the error. */
+  function loadWithPlainTfjs(file: string): string {
+    const code = `
+      import * as tf from '@tensorflow/tfjs';
+      import { readFileSync } from 'node:fs';
+      const a = JSON.parse(readFileSync(${JSON.stringify(file)}, 'utf8'));
+      a.weightData = new Uint8Array(Buffer.from(a.weightData, 'base64')).buffer;
+      try { await tf.loadLayersModel(tf.io.fromMemory(a)); console.log('loaded'); }
+      catch (e) { console.log(String(e.message).split('\\n')[0]); }`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    return out.trim().split('\n').pop() as string;
+  }
+
+  it('fails as the README says with the optimizer, and loads when saved for inference only', async () => {
+    await useBackend('cpu');
+    mkdirSync(join(root, 'build'), { recursive: true });
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
+    model.compile({
+      optimizer: momentum({ learningRate: 0.1, momentum: 0.9 }),
+      loss: 'meanSquaredError',
+    });
+    await model.fit(tf.ones([4, 3]), tf.ones([4, 2]), { epochs: 1, verbose: 0 });
+    const withOptimizer = await saveToFile(model, true);
+    const inferenceOnly = await saveToFile(model, false);
+    try {
+      const message = loadWithPlainTfjs(withOptimizer);
+      expect(message).toMatch(/^Unknown layer: MultiscaleOptimizer\. This may be due to/);
+      expect(readFileSync(join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ')).toContain(
+        `"${message.trim()}`.slice(0, 60),
+      );
+      expect(loadWithPlainTfjs(inferenceOnly)).toBe('loaded');
+    } finally {
+      rmSync(withOptimizer, { force: true });
+      rmSync(inferenceOnly, { force: true });
+      model.dispose();
+    }
+  }, 60_000);
 });
