@@ -1,7 +1,7 @@
 // `npm run bench` (add `-- --quick` for a short smoke run, `-- --backends=cpu,wasm` to choose).
 // cpu and wasm run here in Node; webgl runs the same suite bundled into headless Chromium.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -59,13 +59,19 @@ async function inChromium(): Promise<{ result: BackendResult; version: string }>
   }
 }
 
+const loadAtStart = loadavg()[0] as number;
 const results: BackendResult[] = [];
 let chromiumVersion: string | null = null;
 for (const backend of backends) {
   if (backend === 'webgl') {
-    const { result, version } = await inChromium();
-    results.push(result);
-    chromiumVersion = version;
+    try {
+      const { result, version } = await inChromium();
+      results.push(result);
+      chromiumVersion = version;
+    } catch (error) {
+      // Keep the Node backends' results; the report says webgl is missing.
+      log(`webgl failed: ${error}`);
+    }
   } else {
     results.push(await inNode(backend));
   }
@@ -78,6 +84,7 @@ const meta: Meta = {
   node: process.version,
   tfjs: tf.version.tfjs,
   chromium: chromiumVersion,
+  load: [loadAtStart, loadavg()[0] as number],
   options: `${trial ? 'trial; ' : ''}N ∈ {${options.sizes.join(', ')}}, k ∈ {${options.ks.join(', ')}}, ${options.reps} interleaved repetitions of ≥${options.batchMs} ms batches`,
 };
 const dir = trial ? 'build/bench' : 'bench';
