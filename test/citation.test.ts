@@ -4,7 +4,7 @@
 // (github.com/citation-file-format/citation-file-format, tag 1.2.0): the four required root keys,
 // no unknown root keys, persons/entities as authors, the DOI and date patterns.
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
