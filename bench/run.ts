@@ -1,5 +1,7 @@
-// `npm run bench` (add `-- --quick` for a short smoke run, `-- --backends=cpu,wasm` to choose).
+// `npm run bench` (add `-- --quick` for a short smoke run, `-- --backends=cpu,wasm` to choose;
+// BENCH_LOCK=/tmp/site.lock holds that lock while Chromium runs).
 // cpu and wasm run here in Node; webgl runs the same suite bundled into headless Chromium.
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
@@ -43,6 +45,29 @@ async function inNode(backend: string): Promise<BackendResult> {
   return runBenchmark({ ...options, fitSamples: fitSamplesFor(backend) }, log);
 }
 
+/**
+ * Holds `flock LOCK` (e.g. BENCH_LOCK=/tmp/site.lock, shared with site builds that also start
+ * Chromium) while `work` runs; no lock when BENCH_LOCK is unset.
+ */
+async function withLock<T>(work: () => Promise<T>): Promise<T> {
+  const lock = process.env.BENCH_LOCK;
+  if (!lock) return work();
+  log(`waiting for ${lock}`);
+  const holder = spawn('flock', [lock, '-c', 'echo locked; exec sleep 7200'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true, // its own process group, so flock and its sleep end together
+  });
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.once('data', () => resolve());
+    holder.once('exit', (code) => reject(new Error(`flock ${lock} exited with ${code}`)));
+  });
+  try {
+    return await work();
+  } finally {
+    if (holder.pid !== undefined) process.kill(-holder.pid, 'SIGTERM');
+  }
+}
+
 async function inChromium(): Promise<{ result: BackendResult; version: string }> {
   log('webgl: bundling and starting Chromium');
   const served = await serveBundle(new URL('./webgl.entry.ts', import.meta.url));
@@ -65,7 +90,7 @@ let chromiumVersion: string | null = null;
 for (const backend of backends) {
   if (backend === 'webgl') {
     try {
-      const { result, version } = await inChromium();
+      const { result, version } = await withLock(inChromium);
       results.push(result);
       chromiumVersion = version;
     } catch (error) {
