@@ -286,6 +286,23 @@ describe('stability: every mode, both forms (|λ| < 1 or λ = 1)', () => {
       /eigenvalue 0 ± 1i on the unit circle/,
     );
   });
+  it('λ = 1 in a Jordan block (a double integrator) is refused; λ = 1 twice with two eigenvectors is not', () => {
+    const integrator: LinearDynamics = {
+      transition: [
+        [1, 1],
+        [0, 1],
+      ],
+      input: [0, -0.1],
+      readout: [1, 0],
+    };
+    expect(() => linearDynamicsOptimizer(integrator)).toThrowError(
+      /eigenvalue 1 2 times but only 1 eigenvector/,
+    );
+    expect(() => diagonalize(integrator)).toThrowError(/Jordan block/);
+    expect(() =>
+      linearDynamicsOptimizer(multiscaleDynamics({ alpha: [0.1, 0.2], gamma: [1, 1] })).dispose(),
+    ).not.toThrow();
+  });
   it('λ = 1 and |λ| < 1 are accepted (momentum, Benna–Fusi)', () => {
     expect(() =>
       linearDynamicsOptimizer(momentumDynamics({ learningRate: 0.1, momentum: 0.9 })).dispose(),

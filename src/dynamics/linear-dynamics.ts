@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { fail, finiteVector, squareMatrix } from '../validate.js';
 
 /**
@@ -57,8 +57,9 @@ const UNIT_CIRCLE_TOLERANCE = 1e-12;
  * still carries them, and an unbounded one turns the weight into 0·∞ = NaN). Every eigenvalue λ of
  * T must satisfy |λ| < 1, or be λ = 1 (a memory that never decays). Refused: |λ| > 1 (the state
  * grows without bound) and any other λ on the unit circle, such as λ = −1 (an undamped
- * oscillation, never a decaying subweight). So a retention lies in (−1, 1]. Throws an error that
- * names the eigenvalue; returns the dynamics unchanged.
+ * oscillation, never a decaying subweight), and λ = 1 in a Jordan block (a double integrator,
+ * whose state grows like t). So a retention lies in (−1, 1]. Throws an error that names the
+ * eigenvalue; returns the dynamics unchanged.
  * @example
  * checkStable(momentumDynamics({learningRate: 0.1, momentum: 0.9})).readout // [1, 0]
  */
@@ -83,6 +84,25 @@ export function checkStable(d: LinearDynamics, where = 'LinearDynamics'): Linear
       );
     }
   });
+  // λ = 1 repeated without as many eigenvectors (a Jordan block): a state that grows like t even
+  // with no gradient (a double integrator), unstable though |λ| = 1.
+  const ones = e.realEigenvalues.filter(
+    (re, i) => Math.abs(re - 1) <= tol && Math.abs(e.imaginaryEigenvalues[i] as number) <= tol,
+  ).length;
+  if (ones > 1) {
+    const k = d.transition.length;
+    const shifted = new Matrix(d.transition).sub(Matrix.eye(k));
+    const singular = new SingularValueDecomposition(shifted).diagonal;
+    const scale = Math.max(1, ...singular);
+    const eigenvectors = singular.filter((x) => x <= 1e-10 * scale).length;
+    if (eigenvectors < ones) {
+      throw new Error(
+        `${where}: transition has eigenvalue 1 ${ones} times but only ${eigenvectors} ` +
+          'eigenvector(s) for it (a Jordan block), so its state grows without bound even with ' +
+          'no gradient. Every eigenvalue must satisfy |λ| < 1, or be λ = 1 with its own eigenvector.',
+      );
+    }
+  }
   return d;
 }
 
