@@ -31,8 +31,9 @@ interface SlotRecord {
   owner: tf.Variable | null;
   /**
    * The weight as this optimizer last left it: a `tf.clone`, which shares the weight's buffer (no
-   * copy). `Variable.assign` gives the weight a new buffer, so a different buffer means someone
-   * else wrote the weight since. Null when outside writes are not routed, or before the first step.
+   * copy: one more tensor handle, no more data buffers, though `tf.memory().numBytes` counts it).
+   * `Variable.assign` gives the weight a new buffer, so a different buffer means someone else
+   * wrote the weight since. Null when outside writes are not routed, or before the first step.
    */
   written: tf.Tensor | null;
 }
