@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bennaFusiDynamics, multiscale, pivotIndex } from '../src/index.js';
+import { runBayesianStepKernel } from '../src/kernels/bayesian-step-kernel.js';
 import { runMultiscaleStepKernel } from '../src/kernels/multiscale-step-kernel.js';
 import { runTridiagonalStepKernel } from '../src/kernels/tridiagonal-step-kernel.js';
 import { tridiagonalBands } from '../src/optimizers/linear-dynamics-optimizer.js';
@@ -37,8 +38,21 @@ function inputs(n: number, rows: number): [Float32Array, Float32Array, Float32Ar
   ];
 }
 
-/** Both kernels on the active backend; `addresses` collects every byte address the wasm ones touch. */
-function runBoth(n: number, addresses?: number[]): { step: Outputs; tridiagonal: Outputs } {
+const bayesAttrs = {
+  gamma: [0.5, 0.9, 1],
+  processNoise: [0.1, 0.05, 0],
+  pivot: 2,
+  observationNoise: 0.5,
+  curvature: 'fisher' as const,
+  innovation: 'shared' as const,
+  groups: 1,
+};
+
+/** The kernels on the active backend; `addresses` collects every byte address the wasm ones touch. */
+function runBoth(
+  n: number,
+  addresses?: number[],
+): { step: Outputs; tridiagonal: Outputs; bayesian: Outputs } {
   return tf.tidy(() => {
     const note = (...ts: tf.Tensor[]) => {
       if (addresses === undefined) return;
@@ -54,7 +68,12 @@ function runBoth(n: number, addresses?: number[]): { step: Outputs; tridiagonal:
     const k = chain.readout.length;
     const s2 = tf.tensor2d(inputs(n, k - 1)[2], [k - 1, n]);
     const tri = runTridiagonalStepKernel(w, g, s2, bands as NonNullable<typeof bands>);
-    note(w, g, s, s2, step.value, step.slot as tf.Tensor, tri.value, tri.slot);
+    const s3 = tf.abs(tf.tensor2d(inputs(n, 5)[2], [5, n]));
+    const bayes = runBayesianStepKernel(
+      { value: w, gradient: g, slot: s3, denominator: tf.scalar(1.7) },
+      bayesAttrs,
+    );
+    note(w, g, s, s2, s3, step.value, step.slot as tf.Tensor, tri.value, tri.slot, bayes.value);
     return {
       step: {
         value: step.value.dataSync() as Float32Array,
@@ -63,6 +82,10 @@ function runBoth(n: number, addresses?: number[]): { step: Outputs; tridiagonal:
       tridiagonal: {
         value: tri.value.dataSync() as Float32Array,
         slot: tri.slot.dataSync() as Float32Array,
+      },
+      bayesian: {
+        value: bayes.value.dataSync() as Float32Array,
+        slot: bayes.slot.dataSync() as Float32Array,
       },
     };
   });
@@ -91,13 +114,13 @@ describe('wasm kernels on a heap above 2 GiB', () => {
   });
 
   for (const n of SIZES) {
-    it(`n = ${n}: MultiscaleStep and TridiagonalStep equal the cpu kernels`, () => {
+    it(`n = ${n}: MultiscaleStep, TridiagonalStep and the Bayesian step equal the cpu kernels`, () => {
       const addresses: number[] = [];
       const got = runBoth(n, addresses);
       // The test means something only if the data really lies above 2 GiB.
       expect(Math.min(...addresses)).toBeGreaterThanOrEqual(TWO_GIB);
       const want = onCpu.get(n) as ReturnType<typeof runBoth>;
-      for (const kernel of ['step', 'tridiagonal'] as const) {
+      for (const kernel of ['step', 'tridiagonal', 'bayesian'] as const) {
         for (const part of ['value', 'slot'] as const) {
           const a = got[kernel][part];
           const b = want[kernel][part];
