@@ -43,10 +43,28 @@ const config: Config = {
   onBrokenLinks: 'throw',
   onBrokenAnchors: 'throw',
   markdown: { hooks: { onBrokenMarkdownLinks: 'throw' } },
+  // GitHub Pages serves /page from page.html and /dir/ from dir/index.html, and a folder wins over
+  // page.html: so no page may share its name with a static folder (test/site/routes.spec.ts).
   trailingSlash: false,
   i18n: { defaultLocale: 'en', locales: ['en'] },
   // Generated at build time by scripts/site-prepare.mjs: API reference, notebooks, tfjs .wasm.
   staticDirectories: ['site/static', 'build/site-static'],
+  themes: [
+    [
+      // Local, offline search: a lunr index built at build time, no third-party service.
+      '@easyops-cn/docusaurus-search-local',
+      {
+        hashed: true,
+        indexDocs: true,
+        indexPages: true,
+        indexBlog: false,
+        docsRouteBasePath: '/',
+        docsDir: 'site/docs',
+        explicitSearchResultPath: true,
+        searchResultLimits: 10,
+      },
+    ],
+  ],
   presets: [
     [
       'classic',
@@ -64,14 +82,40 @@ const config: Config = {
       } satisfies Preset.Options,
     ],
   ],
-  plugins: [webpackFixes],
+  plugins: [
+    webpackFixes,
+    [
+      // build/site-pages/: pages scripts/site-prepare.mjs generates (api-symbols, from TypeDoc).
+      '@docusaurus/plugin-content-pages',
+      {
+        id: 'generated',
+        path: 'build/site-pages',
+        remarkPlugins: [remarkMath],
+        rehypePlugins: [rehypeKatex],
+      },
+    ],
+  ],
   themeConfig: {
+    image: 'img/social-card.png',
+    metadata: [
+      {
+        name: 'keywords',
+        content: 'multiscale optimizer, fast weights, Benna-Fusi, TensorFlow.js',
+      },
+    ],
     colorMode: { respectPrefersColorScheme: true },
     navbar: {
       title: 'Multiscale optimizer',
       items: [
         { type: 'docSidebar', sidebarId: 'tutorial', position: 'left', label: 'Tutorial' },
-        { to: '/api-reference', label: 'API', position: 'left' },
+        {
+          label: 'API',
+          position: 'left',
+          items: [
+            { to: '/api-reference', label: 'Overview' },
+            { to: '/api-symbols', label: 'All symbols' },
+          ],
+        },
         { to: '/notebooks', label: 'Notebooks', position: 'left' },
       ],
     },

@@ -20,7 +20,10 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [['list'], ['json', { outputFile: 'build/test-results/playwright.json' }]],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: process.env.PLAYWRIGHT_JSON ?? 'build/test-results/playwright.json' }],
+  ],
   use: {
     baseURL: `http://127.0.0.1:${port}${basePath}`,
     browserName: 'chromium',

@@ -1,6 +1,7 @@
 // `npm run serve`: serves the built site (build/site/) the way a static host such as GitHub Pages
-// does: under BASE_URL, `/page` → page.html, `/dir/` → dir/index.html, files as they are, and
-// 404.html otherwise. (`docusaurus serve` rewrites `x.html` to `x` and drops the base URL in the
+// does: under BASE_URL, files as they are; a folder wins over NAME.html: `/dir` redirects to
+// `/dir/`, which serves dir/index.html or 404 (so a page that shares its name with a static folder
+// is a 404 here, as it would be on GitHub Pages); else `/page` → page.html; 404.html otherwise. (`docusaurus serve` rewrites `x.html` to `x` and drops the base URL in the
 // redirect, which breaks the TypeDoc pages under a sub-path.) Plain Node, no dependencies.
 // Options: --port N (default 3000), --host H (default 127.0.0.1), --dir D (default build/site).
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -39,17 +40,23 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** The file a URL path maps to, or null. */
+/** What a URL path maps to: a file, a redirect to the folder's slash form, or nothing. */
 function resolve(pathname) {
-  if (!pathname.startsWith(base)) return null;
+  if (!pathname.startsWith(base)) return {};
   const rel = normalize(decodeURIComponent(pathname.slice(base.length))).replace(
     /^(\.\.(\/|$))+/,
     '',
   );
   const full = join(dir, rel);
-  if (!full.startsWith(dir)) return null;
-  const candidates = [full, join(full, 'index.html'), `${full}.html`];
-  return candidates.find((f) => existsSync(f) && statSync(f).isFile()) ?? null;
+  if (!full.startsWith(dir)) return {};
+  if (existsSync(full) && statSync(full).isDirectory()) {
+    if (!pathname.endsWith('/')) return { redirect: `${pathname}/` };
+    const index = join(full, 'index.html');
+    return existsSync(index) ? { file: index } : {};
+  }
+  if (existsSync(full) && statSync(full).isFile()) return { file: full };
+  if (existsSync(`${full}.html`)) return { file: `${full}.html` };
+  return {};
 }
 
 if (!existsSync(dir)) {
@@ -63,14 +70,10 @@ createServer((req, res) => {
     res.writeHead(302, { Location: base }).end();
     return;
   }
-  // A directory without its trailing slash: redirect so relative links inside resolve.
-  const file = resolve(pathname);
-  if (file?.endsWith('/index.html') && !pathname.endsWith('/') && !pathname.endsWith('.html')) {
-    const asPage = existsSync(`${join(dir, pathname.slice(base.length))}.html`);
-    if (!asPage) {
-      res.writeHead(301, { Location: `${pathname}/` }).end();
-      return;
-    }
+  const { file, redirect } = resolve(pathname);
+  if (redirect) {
+    res.writeHead(301, { Location: redirect }).end();
+    return;
   }
   const target = file ?? join(dir, '404.html');
   res.writeHead(file ? 200 : 404, {

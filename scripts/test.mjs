@@ -61,6 +61,13 @@ const stages = [
     script: 'test:site',
     report: ['playwright', `${results}/playwright.json`],
   },
+  {
+    // The GitHub Pages build: under /multiscale-optimizer/, served with folders winning over
+    // NAME.html; page-level specs only (the training specs ran in the stage above).
+    name: 'tutorial site under a sub-path (build + page suite)',
+    script: 'test:site:subpath',
+    report: ['playwright', `${results}/playwright-subpath.json`],
+  },
 ];
 
 const scripts = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).scripts;

@@ -1,12 +1,7 @@
 import useBaseUrl from '@docusaurus/useBaseUrl';
 import * as Plot from '@observablehq/plot';
 import { driftData, driftProblem } from '@site/src/experiments/drift';
-import { bayesianDriftLearner } from '@site/src/experiments/drift-bayesian';
-import {
-  type DriftLearner,
-  defaultDriftLearners,
-  type Hyperparameters,
-} from '@site/src/experiments/drift-learners';
+import type { DriftLearner, Hyperparameters } from '@site/src/experiments/drift-learners';
 import { lineChart } from '@site/src/plots/index';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { fmt, Slider } from './figure/Controls';
@@ -38,9 +33,15 @@ const CHOSEN: Record<string, Hyperparameters> = {
 /**
  * The racers: the exact Kalman filter (the floor), the learners with a chosen setting, and the
  * Bayesian multiscale optimizer (a mean-field Kalman filter per timescale, no tuning; on the
- * benchmark ≈ 1.01× the Kalman filter's MSE, see drift-bayesian.ts).
+ * benchmark ≈ 1.01× the Kalman filter's MSE, see drift-bayesian.ts). The learners, and with them
+ * TensorFlow.js, are imported only when a reader presses Start: a page that does not train stays
+ * light on a phone (test/site/weight.spec.ts).
  */
-function racers(): { learner: DriftLearner; hyper: Hyperparameters }[] {
+async function racers(): Promise<{ learner: DriftLearner; hyper: Hyperparameters }[]> {
+  const [{ defaultDriftLearners }, { bayesianDriftLearner }] = await Promise.all([
+    import('@site/src/experiments/drift-learners'),
+    import('@site/src/experiments/drift-bayesian'),
+  ]);
   const list = defaultDriftLearners()
     .filter((l) => l.reference || CHOSEN[l.name])
     .map((learner) => ({
@@ -50,6 +51,9 @@ function racers(): { learner: DriftLearner; hyper: Hyperparameters }[] {
   list.push({ learner: bayesianDriftLearner('Bayesian multiscale', 'exact'), hyper: {} });
   return list;
 }
+
+/** How many racers `racers()` returns: the tuned learners, the Kalman filter, Bayesian multiscale. */
+const RACER_COUNT = Object.keys(CHOSEN).length + 2;
 
 /** Points of the preview: the first replica's targets, and their 50-step moving average. */
 const PREVIEW_POINTS = 400;
@@ -123,7 +127,7 @@ export default function DriftRaceFigure() {
       const { tf, backend: name } = await startBackend(wasmBase);
       setBackend(name);
       const problem = driftProblem({ dim: DIM, steps });
-      const list = racers();
+      const list = await racers();
       const models = list.map((r) => r.learner.create(problem, r.hyper, REPLICAS));
       const live: Curve[] = list.map((r) => ({
         name: r.learner.name,
@@ -262,9 +266,9 @@ export default function DriftRaceFigure() {
     curves.length === 0 ? (
       <>
         The targets above drift with a 1/f spectrum (seed {seed}; the first is y(1) ={' '}
-        {fmt(firstTargets[0] as number, 4)}). Press Start to train {racers().length} learners on{' '}
-        {steps} steps of it (d = {DIM}, {REPLICAS} replicas), including the exact Kalman filter and
-        the Bayesian multiscale optimizer, with TensorFlow.js in this page.
+        {fmt(firstTargets[0] as number, 4)}). Press Start to train {RACER_COUNT} learners on {steps}{' '}
+        steps of it (d = {DIM}, {REPLICAS} replicas), including the exact Kalman filter and the
+        Bayesian multiscale optimizer, with TensorFlow.js in this page.
       </>
     ) : (
       <>

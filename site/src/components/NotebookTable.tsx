@@ -13,6 +13,8 @@ const COURSE = [
 interface Manifest {
   source: string[];
   executed: string[];
+  /** Executed notebooks converted to readable HTML pages (scripts/site-prepare.mjs). */
+  read?: string[];
 }
 
 /**
@@ -20,7 +22,8 @@ interface Manifest {
  * `notebooks/manifest.json`, written at build time, so the table never links to a missing file.
  */
 export default function NotebookTable() {
-  const base = useBaseUrl('/notebooks/');
+  // Not /notebooks/: a static folder named like this page would hide it on GitHub Pages.
+  const base = useBaseUrl('/notebook-files/');
   const [manifest, setManifest] = useState<Manifest | null>(null);
   useEffect(() => {
     fetch(`${base}manifest.json`)
@@ -67,10 +70,12 @@ export default function NotebookTable() {
                 ) : (
                   <span>{manifest ? 'not executed in this build' : '…'}</span>
                 )}
-                {has(manifest?.executed, `${name}.html`) ? (
+                {has(manifest?.read, `${name}.html`) ? (
                   <>
                     {' · '}
-                    <a href={`${base}executed/${name}.html`}>view as HTML</a>
+                    <a href={`${base}read/${name}.html`} data-read-notebook>
+                      read online
+                    </a>
                   </>
                 ) : null}
               </td>
