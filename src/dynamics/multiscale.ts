@@ -22,12 +22,16 @@ export interface MultiscaleOptions {
  * The longest timescale a float32 optimizer can run is therefore τ = −1/ln γ ≈ 2²⁵ ≈ 3.4·10⁷
  * steps, and timescales above ~10⁶ steps already carry a visible rounding error in 1 − γ
  * (2⁻²⁴/(1 − γ) relative at worst).
+ * @example
+ * Math.fround(1 - FLOAT32_RETENTION_LIMIT / 2) // 1
  */
 export const FLOAT32_RETENTION_LIMIT = 2 ** -25;
 
 /**
  * Refuses a retention that float32 would round to 1 (a subweight meant to forget that would
  * never decay), naming its timescale. `name` labels the value in the error.
+ * @example
+ * checkFloat32Retention('myOptimizer', 'gamma', 0.999) // undefined: τ ≈ 1000 steps is fine
  */
 export function checkFloat32Retention(where: string, name: string, gamma: number): void {
   if (gamma !== 1 && Math.fround(gamma) === 1) {

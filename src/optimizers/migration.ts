@@ -23,6 +23,9 @@ export interface ForeignSlot {
  * - `tf.train.sgd` keeps no state besides the step count, which every optimizer here restores.
  *
  * `slotName` is the receiving optimizer's slot (`'state'` coupled, `'subweights'` diagonal).
+ * @example
+ * const opt = momentum({learningRate: 0.1, momentum: 0.9, form: 'coupled'});
+ * convertForeignSlot(opt, 'state', 'dense/kernel/momentum', tf.ones([3])).weight // 'dense/kernel'
  */
 export function convertForeignSlot(
   optimizer: object,

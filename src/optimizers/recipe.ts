@@ -95,7 +95,11 @@ export function recipeOf(optimizer: object): Recipe | undefined {
   };
 }
 
-/** `config` plus `recipe` when the optimizer has one: what `getConfig` returns. */
+/**
+ * `config` plus `recipe` when the optimizer has one: what `getConfig` returns.
+ * @example
+ * configWithRecipe(momentum({learningRate: 0.1, momentum: 0.9}), {}).recipe // {factory: 'momentum'}
+ */
 export function configWithRecipe(
   optimizer: object,
   config: tf.serialization.ConfigDict,
@@ -110,6 +114,9 @@ export function configWithRecipe(
  * What `fromConfig` does: rebuilds through the recipe's factory when the config has a recipe whose
  * factory is registered and that makes a `cls`; otherwise `fromConstants()` (configs saved before
  * recipes existed, or by a factory not loaded here), keeping the recipe on the result.
+ * @example
+ * const saved = momentum({learningRate: 0.1, momentum: 0.9}).getConfig();
+ * recipeOf(MultiscaleOptimizer.fromConfig(MultiscaleOptimizer, saved)).options // {learningRate: 0.1, momentum: 0.9}
  */
 export function restoreFromConfig<T extends tf.serialization.Serializable>(
   cls: tf.serialization.SerializableConstructor<T>,
