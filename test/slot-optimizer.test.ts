@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  bayesianMultiscale,
   bennaFusi,
   bennaFusiDynamics,
   diagonalize,
@@ -217,6 +218,23 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
           opt.dispose();
         });
       }
+      it('the Bayesian optimizer refuses an int32 variable up front too (both step paths)', () => {
+        for (const innovation of ['shared', 'perWeight'] as const) {
+          const opt = bayesianMultiscale({
+            gamma: [1, 0.9],
+            priorVariance: 1,
+            observationNoise: 1,
+            innovation,
+          });
+          const v = tf.variable(tf.tensor1d([1, 2], 'int32'), true, `int-bayes-${innovation}`);
+          const g = tf.tensor1d([1, 1], 'int32');
+          expect(() => opt.applyGradients({ [v.name]: g })).toThrowError(
+            new RegExp(`the variable "int-bayes-${innovation}" has dtype int32; .*float32`),
+          );
+          tf.dispose([v, g]);
+          opt.dispose();
+        }
+      });
     });
 
     describe('restored slots that no variable claims', () => {
