@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
 import {
   type BayesianArrays,
   type BayesianStepArgs,
@@ -181,9 +182,7 @@ export function bayesianInnovationCpu(args: BayesianStepArgs): tf.TensorInfo[] {
   ];
 }
 
-function size(shape: number[]): number {
-  return shape.reduce((x, y) => x * y, 1);
-}
+const size = util.sizeFromShape;
 
 /**
  * The `TridiagonalStep` kernel of the `cpu` backend: in blocks of entries, one loop per state

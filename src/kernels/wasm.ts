@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
 import {
   type BayesianArrays,
   type BayesianStepArgs,
@@ -67,9 +68,7 @@ function addressOf(backend: WasmBackendLike, dataId: tf.DataId): number {
   return backend.getMemoryOffset(dataId) >>> 0;
 }
 
-function size(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
+const size = util.sizeFromShape;
 
 /**
  * The `MultiscaleStep` kernel of the `wasm` backend: one pass over the backend's own heap by a
