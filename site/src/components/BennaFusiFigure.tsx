@@ -100,7 +100,7 @@ export default function BennaFusiFigure() {
       });
       return Plot.plot({
         title: view === 'coupled' ? `Beakers at t = ${snapshot}` : `Eigenmodes at t = ${snapshot}`,
-        width: Math.min(width, 420),
+        width,
         height: 220,
         marginLeft: 60,
         marginBottom: 24,
@@ -121,7 +121,7 @@ export default function BennaFusiFigure() {
       const rows = run.gamma.map((g, i) => ({ mode: `ω_${i + 1}`, rate: 1 - g, gamma: g }));
       return Plot.plot({
         title: 'Eigenvalues γ_i = λ_i(T)',
-        width: Math.min(width, 420),
+        width,
         height: 220,
         marginLeft: 60,
         x: { label: null, domain: rows.map((r) => r.mode) },
@@ -225,7 +225,10 @@ export default function BennaFusiFigure() {
         </>
       }
     >
-      <PlotBox name="traces" label="levels and weight over log time" render={renderTraces} />
+      {/* The traces take the whole row; the beakers and eigenvalues share the next one. */}
+      <div style={{ flex: '1 1 100%', minWidth: 0 }}>
+        <PlotBox name="traces" label="levels and weight over log time" render={renderTraces} />
+      </div>
       <PlotBox name="beakers" label="levels at the snapshot step" render={renderBeakers} />
       <PlotBox name="eigenvalues" label="eigenvalues of the chain" render={renderEigen} />
     </Figure>

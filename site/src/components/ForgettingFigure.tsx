@@ -8,6 +8,9 @@ import { fmt, Slider } from './figure/Controls';
 import { Figure } from './figure/Figure';
 import { PlotBox } from './figure/PlotBox';
 
+/** A flex item of the figure's plot row that takes the whole row. */
+const FULL_ROW = { flex: '1 1 100%', minWidth: 0 } as const;
+
 const MAX_STEPS = 2 ** 17;
 const LEARNING_RATE = 1;
 
@@ -193,12 +196,17 @@ export default function ForgettingFigure() {
         <Slider label="beakers m" name="m" value={m} min={1} max={10} step={1} onChange={setM} />
       }
     >
-      <PlotBox name="forgetting" label="memory trace on log-log axes" render={render} />
-      <PlotBox
-        name="lifetime"
-        label="memory lifetime against number of synapses"
-        render={renderLifetime}
-      />
+      {/* Each chart gets a full row: side by side they were half the column wide on desktop. */}
+      <div style={FULL_ROW}>
+        <PlotBox name="forgetting" label="memory trace on log-log axes" render={render} />
+      </div>
+      <div style={FULL_ROW}>
+        <PlotBox
+          name="lifetime"
+          label="memory lifetime against number of synapses"
+          render={renderLifetime}
+        />
+      </div>
     </Figure>
   );
 }
