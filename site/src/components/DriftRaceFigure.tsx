@@ -3,10 +3,11 @@ import * as Plot from '@observablehq/plot';
 import { driftData, driftProblem } from '@site/src/experiments/drift';
 import type { DriftLearner, Hyperparameters } from '@site/src/experiments/drift-learners';
 import { lineChart } from '@site/src/plots/index';
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { fmt, Slider } from './figure/Controls';
 import { Figure } from './figure/Figure';
 import { PlotBox } from './figure/PlotBox';
+import { RunControls, SeedInput, startBackend, type TrainingStatus } from './figure/Training';
 
 const REPLICAS = 4;
 const DIM = 4;
@@ -59,27 +60,6 @@ const RACER_COUNT = Object.keys(CHOSEN).length + 2;
 const PREVIEW_POINTS = 400;
 const PREVIEW_WINDOW = 50;
 
-type Tf = typeof import('@tensorflow/tfjs');
-
-/** Picks the fastest backend that works here: WebGL, then WASM, then plain JavaScript. */
-async function startBackend(wasmBase: string): Promise<{ tf: Tf; backend: string }> {
-  const tf = await import('@tensorflow/tfjs');
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  wasm.setWasmPaths(wasmBase);
-  tf.enableProdMode();
-  for (const name of ['webgl', 'wasm', 'cpu']) {
-    try {
-      if (await tf.setBackend(name)) {
-        await tf.ready();
-        return { tf, backend: tf.getBackend() };
-      }
-    } catch {
-      // try the next backend
-    }
-  }
-  throw new Error('no TensorFlow.js backend could start');
-}
-
 interface Curve {
   name: string;
   setting: string;
@@ -88,15 +68,12 @@ interface Curve {
   mse: number;
 }
 
-type Status = 'idle' | 'starting' | 'running' | 'stopped' | 'done' | 'failed';
-
 /** Live figure 5: optimizers racing on the 1/f-drift task, trained by TensorFlow.js in the page. */
 export default function DriftRaceFigure() {
   const wasmBase = useBaseUrl('/tfjs-wasm/');
-  const seedId = useId();
   const [seed, setSeed] = useState(1);
   const [steps, setSteps] = useState(2000);
-  const [status, setStatus] = useState<Status>('idle');
+  const [status, setStatus] = useState<TrainingStatus>('idle');
   const [backend, setBackend] = useState<string>('not started');
   const [done, setDone] = useState(0);
   const [curves, setCurves] = useState<Curve[]>([]);
@@ -309,20 +286,7 @@ export default function DriftRaceFigure() {
       }}
       controls={
         <>
-          <div className="control">
-            <label htmlFor={seedId}>seed</label>
-            <input
-              id={seedId}
-              type="number"
-              data-control="seed"
-              min={1}
-              max={999999}
-              step={1}
-              value={seed}
-              disabled={status === 'running' || status === 'starting'}
-              onChange={(e) => setSeed(Math.max(1, Math.floor(Number(e.currentTarget.value) || 1)))}
-            />
-          </div>
+          <SeedInput seed={seed} status={status} onChange={setSeed} />
           <Slider
             label="steps"
             name="steps"
@@ -332,30 +296,15 @@ export default function DriftRaceFigure() {
             step={250}
             onChange={setSteps}
           />
-          <div className="control-inline">
-            <button
-              type="button"
-              data-control="start"
-              onClick={start}
-              disabled={status === 'running' || status === 'starting'}
-            >
-              Start
-            </button>
-            <button
-              type="button"
-              data-control="stop"
-              onClick={() => {
-                stop.current = true;
-              }}
-              disabled={status !== 'running'}
-            >
-              Stop
-            </button>
-          </div>
-          <p className="status" data-backend={backend} data-status={status} aria-live="polite">
-            backend: {backend} · {status}
-            {error ? ` · ${error}` : ''}
-          </p>
+          <RunControls
+            status={status}
+            backend={backend}
+            error={error}
+            onStart={start}
+            onStop={() => {
+              stop.current = true;
+            }}
+          />
         </>
       }
     >

@@ -1,10 +1,11 @@
 import useBaseUrl from '@docusaurus/useBaseUrl';
 import * as Plot from '@observablehq/plot';
 import { lineChart } from '@site/src/plots/index';
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { fmt, Slider } from './figure/Controls';
 import { Figure } from './figure/Figure';
 import { PlotBox } from './figure/PlotBox';
+import { RunControls, SeedInput, startBackend, type TrainingStatus } from './figure/Training';
 
 /** Replicas (independent networks, each with its own permutation and batches) per learner. */
 const REPLICAS = 2;
@@ -25,27 +26,6 @@ const CHOSEN: Record<string, Record<string, number>> = {
   'multiscale (power law)': { lr: 1, exponent: 0.25 },
 };
 
-type Tf = typeof import('@tensorflow/tfjs');
-
-/** Picks the fastest backend that works here: WebGL, then WASM, then plain JavaScript. */
-async function startBackend(wasmBase: string): Promise<{ tf: Tf; backend: string }> {
-  const tf = await import('@tensorflow/tfjs');
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  wasm.setWasmPaths(wasmBase);
-  tf.enableProdMode();
-  for (const name of ['webgl', 'wasm', 'cpu']) {
-    try {
-      if (await tf.setBackend(name)) {
-        await tf.ready();
-        return { tf, backend: tf.getBackend() };
-      }
-    } catch {
-      // try the next backend
-    }
-  }
-  throw new Error('no TensorFlow.js backend could start');
-}
-
 interface LearnerState {
   name: string;
   setting: string;
@@ -57,8 +37,6 @@ interface LearnerState {
   averageAccuracy: number;
   onlineAccuracy: number;
 }
-
-type Status = 'idle' | 'starting' | 'running' | 'stopped' | 'done' | 'failed';
 
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -72,10 +50,9 @@ const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 export default function RealDigitsFigure() {
   const wasmBase = useBaseUrl('/tfjs-wasm/');
   const subsetUrl = useBaseUrl('/data/digits-14x14-500.bin');
-  const seedId = useId();
   const [seed, setSeed] = useState(1);
   const [blockSteps, setBlockSteps] = useState(100);
-  const [status, setStatus] = useState<Status>('idle');
+  const [status, setStatus] = useState<TrainingStatus>('idle');
   const [backend, setBackend] = useState('not started');
   const [done, setDone] = useState(0);
   const [learners, setLearners] = useState<LearnerState[]>([]);
@@ -263,20 +240,7 @@ export default function RealDigitsFigure() {
       }}
       controls={
         <>
-          <div className="control">
-            <label htmlFor={seedId}>seed</label>
-            <input
-              id={seedId}
-              type="number"
-              data-control="seed"
-              min={1}
-              max={999999}
-              step={1}
-              value={seed}
-              disabled={status === 'running' || status === 'starting'}
-              onChange={(e) => setSeed(Math.max(1, Math.floor(Number(e.currentTarget.value) || 1)))}
-            />
-          </div>
+          <SeedInput seed={seed} status={status} onChange={setSeed} />
           <Slider
             label="steps per block"
             name="block-steps"
@@ -286,30 +250,15 @@ export default function RealDigitsFigure() {
             step={10}
             onChange={setBlockSteps}
           />
-          <div className="control-inline">
-            <button
-              type="button"
-              data-control="start"
-              onClick={start}
-              disabled={status === 'running' || status === 'starting'}
-            >
-              Start
-            </button>
-            <button
-              type="button"
-              data-control="stop"
-              onClick={() => {
-                stop.current = true;
-              }}
-              disabled={status !== 'running'}
-            >
-              Stop
-            </button>
-          </div>
-          <p className="status" data-backend={backend} data-status={status} aria-live="polite">
-            backend: {backend} · {status}
-            {error ? ` · ${error}` : ''}
-          </p>
+          <RunControls
+            status={status}
+            backend={backend}
+            error={error}
+            onStart={start}
+            onStop={() => {
+              stop.current = true;
+            }}
+          />
         </>
       }
     >
