@@ -28,11 +28,15 @@ const TOLERANCE = 1e-10;
 
 /**
  * The largest condition number κ of the eigenvector basis V (columns scaled to unit length) that
- * `diagonalize` accepts. Near a defective T, eigenvectors turn parallel and κ grows; the learning
- * rates α = −V⁻¹b then reach about κ times the net rate Σα and cancel in w = Σ ω_i. The diagonal
- * form runs in float32 (ε ≈ 6·10⁻⁸), so the cancellation costs about κ·ε of the weight per step:
- * κ ≤ 10⁴ keeps that below 10⁻³ (three significant digits). Every optimizer of this library is far
- * below it (momentum with β = 0.999: κ ≈ 2.4; Benna–Fusi m = 30: κ ≈ 17).
+ * `diagonalize` accepts. Near a defective T (a Jordan block) eigenvectors turn parallel and κ
+ * grows without bound; at the block itself there is no eigenvector basis at all. Before that, the
+ * subweights ω = V⁻¹s, their learning rates α = −V⁻¹b and `initialShare` reach about κ times the
+ * weight, with opposite signs: they no longer describe separate timescales, and reading them in
+ * float32 (ε₃₂ ≈ 6·10⁻⁸; `subweights()`, w − Σ slots) cancels about log₁₀ κ digits. κ ≤ 10⁴ keeps
+ * that error below 10⁴·ε₃₂ ≈ 6·10⁻⁴ of the weight (three digits). The optimizer's own step is not
+ * the limit: the k−1-slot layout adds slot rows with the small factor γ_r − γ_p, and
+ * test/dynamics.test.ts checks a pair at κ ≈ 2·10⁶ against float64. The optimizers of this library
+ * (momentum, Nesterov, fast weights, Benna–Fusi chains) lie orders of magnitude below the limit.
  */
 export const BASIS_CONDITION_LIMIT = 1e4;
 
@@ -91,8 +95,9 @@ function checkBasis(values: number[], V: Matrix): void {
   throw new Error(
     `diagonalize: transition is defective or nearly so: eigenvalues ${x} and ${y} share almost ` +
       `the same eigenvector, so the eigenvector basis has condition number ${condition.toPrecision(3)} ` +
-      `(allowed: ≤ ${BASIS_CONDITION_LIMIT}). Its subweights would need learning rates that ` +
-      'cancel in float32; run the dynamics coupled (linearDynamicsOptimizer, form: "coupled").',
+      `(allowed: ≤ ${BASIS_CONDITION_LIMIT}). Its subweights would be about that many times the ` +
+      'weight, with opposite signs that cancel in float32, and would not describe separate ' +
+      'timescales; run the dynamics coupled (linearDynamicsOptimizer, form: "coupled").',
   );
 }
 
