@@ -314,7 +314,10 @@ describe('published linear optimizers: math and errors', () => {
     const options = { learningRate: 0.05, betas: [0.5, 0.95] };
     const made = aggmo(options);
     expect(made.getConfig().recipe).toEqual({ factory: 'aggmo', options });
-    const copy = MultiscaleOptimizer.fromConfig(MultiscaleOptimizer, made.getConfig());
+    const copy = MultiscaleOptimizer.fromConfig(
+      MultiscaleOptimizer,
+      made.getConfig(),
+    ) as MultiscaleOptimizer;
     expect(copy.alpha).toEqual(made.alpha);
     expect(copy.gamma).toEqual(made.gamma);
     expect(copy.initialShare).toEqual(made.initialShare);
