@@ -221,6 +221,20 @@ const bMrow = elementwise(7, 5, 0, 1, [
   ...seq(at(0, 7), get(9), splatC(6, 0), fmul, store()),
 ]);
 
+// sgd1(W, G, OW, m, c): OW = c0·W − c1·G for m entries (a multiple of 4): the k = 1 step, with
+// its two constants splatted once, outside the loop (the general `step` reloads them per vector).
+const sgd1: number[] = [
+  ...seq([2, ...uleb(2), I32, ...uleb(2), V128]), // I=5, END=6; A=7, B=8
+  ...seq(get(3), i32(2), shl32, set(6), i32(0), set(5)),
+  ...seq(splatC(4, 0), set(7), splatC(4, 1), set(8)),
+  ...seq(block, loop),
+  ...seq(get(5), get(6), geU32, brIf(1)),
+  ...seq(at(2, 5), get(7), ld(0, 5), fmul, get(8), ld(1, 5), fmul, fsub, store()),
+  ...seq(get(5), i32(16), add32, set(5)),
+  ...seq(br(0), end, end),
+  ...end,
+];
+
 /**
  * The module's bytes. Its one import is `env.memory` (shared or not, as asked); its exports are
  * `step` (the multiscale step) and `tridiagonal` (a tridiagonal linear step, see above).
@@ -233,18 +247,16 @@ export function multiscaleStepWasmBytes(shared = false): Uint8Array {
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [4, ...type(9), ...type(6), ...type(5), ...type(7)]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]),
-    ...section(3, [7, 0, 1, 2, 2, 2, 1, 3]),
+    ...section(3, [8, 0, 1, 2, 2, 2, 1, 3, 2]),
     ...section(7, [
-      7,
-      ...['step', 'tridiagonal', 'bVsum', 'bPrep', 'bVrow', 'bWinit', 'bMrow'].flatMap((fn, i) => [
-        ...name(fn),
-        0x00,
-        i,
-      ]),
+      8,
+      ...['step', 'tridiagonal', 'bVsum', 'bPrep', 'bVrow', 'bWinit', 'bMrow', 'sgd1'].flatMap(
+        (fn, i) => [...name(fn), 0x00, i],
+      ),
     ]),
     ...section(10, [
-      7,
-      ...[body, tridiagonalBody, bVsum, bPrep, bVrow, bWinit, bMrow].flatMap((b) => [
+      8,
+      ...[body, tridiagonalBody, bVsum, bPrep, bVrow, bWinit, bMrow, sgd1].flatMap((b) => [
         ...uleb(b.length),
         ...b,
       ]),

@@ -102,7 +102,8 @@ export function multiscaleStepWasm({
     heap[c0 + 4 + 3 * j] = attrs.cross[j] as number;
   }
   const m = b.fns === null ? 0 : n - (n % 4);
-  if (m > 0) b.fns?.step(w, g, s, ow, os, m, n, b.scratch, r);
+  if (m > 0 && r === 0) b.fns?.sgd1(w, g, ow, m, b.scratch);
+  else if (m > 0) b.fns?.step(w, g, s, ow, os, m, n, b.scratch, r);
   if (m < n) scalarStep(heap, [w >>> 2, g >>> 2, s >>> 2, ow >>> 2, os >>> 2], c0, m, n, r);
   return outS === null ? [outW] : [outW, outS];
 }
