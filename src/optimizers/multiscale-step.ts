@@ -61,12 +61,16 @@ export function multiscaleStepOps(
   const learned = tf.sub(decayed, tf.mul(gradient, c.totalRate));
   if (slot === null || t === null) return { value: learned, slot: null };
   const n = value.size;
-  const rows = tf.reshape(slot, [c.decays.length, n]);
+  const r = c.decays.length;
+  const rows = tf.reshape(slot, [r, n]);
   const g = tf.reshape(gradient, [1, n]);
   const nextRows = tf.sub(tf.mul(t.decays, rows), tf.mul(t.rates, g));
-  const flowed = tf.reshape(tf.matMul(t.cross, rows), value.shape);
-  return {
-    value: tf.add(learned, flowed),
-    slot: tf.reshape(nextRows, slot.shape),
-  };
+  // Σ_r (γ_r − γ_p) S_r as elementwise ops over row slices, not a [1, r]·[r, n] matMul: tfjs's
+  // webgpu matMul cannot fold its dispatch, so it exceeds the device limits at n ≥ 10⁷.
+  let next = learned;
+  for (let j = 0; j < r; j++) {
+    const row = tf.reshape(tf.slice(rows, [j, 0], [1, n]), value.shape);
+    next = tf.add(next, tf.mul(row, c.cross[j] as number));
+  }
+  return { value: next, slot: tf.reshape(nextRows, slot.shape) };
 }
