@@ -287,6 +287,45 @@ Object.assign(globalThis, {
       );
     },
 
+    /**
+     * The fused and generic paths with the device's `maxComputeWorkgroupsPerDimension` lowered to
+     * `limit` (the backend reads it at every dispatch), so n = 10⁵ needs what n ≥ 10⁷ needs on a
+     * real GPU: folded or grid-strided dispatches. Returns the comparisons, or the error.
+     */
+    async lowDispatchLimit(k: number, n: number, limit: number) {
+      const alpha = Array.from(normals(100 + k, k), (z) => 0.05 * Math.abs(z) + 0.01);
+      const gamma = Array.from({ length: k }, (_, i) => (i === 0 ? 1 : 1 - 0.5 * ((i + 0.5) / k)));
+      const w0 = normals(200 + n, n);
+      const grads = normals(300 + k, n * 3);
+      const expected = referenceMultiscale(alpha, gamma, w0, grads, 3);
+      await use('webgpu');
+      registerWebGPUKernels();
+      const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+      const limits: Record<string, number> = {};
+      for (const key in device.limits)
+        limits[key] = (device.limits as unknown as Record<string, number>)[key] as number;
+      Object.defineProperty(device, 'limits', {
+        value: { ...limits, maxComputeWorkgroupsPerDimension: limit },
+        configurable: true,
+      });
+      const attempt = async () => {
+        try {
+          return compare((await runMultiscale(alpha, gamma, w0, grads, 3)).w, expected.w);
+        } catch (error) {
+          return { error: String(error) };
+        }
+      };
+      try {
+        const fused = await attempt();
+        tf.unregisterKernel(MULTISCALE_STEP, 'webgpu');
+        const generic = await attempt();
+        registerMultiscaleStepKernel('webgpu', multiscaleStepWebGPU);
+        return { fused, generic, seen: device.limits.maxComputeWorkgroupsPerDimension };
+      } finally {
+        delete (device as unknown as { limits?: unknown }).limits;
+      }
+    },
+
     async sgdVsTfjs() {
       await use('webgpu');
       return againstTfjs(multiscale({ alpha: [0.1], gamma: [1] }), tf.train.sgd(0.1), 300);

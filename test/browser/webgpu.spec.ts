@@ -121,3 +121,20 @@ for (const m of [2, 4, 8]) {
     expectClose(r.diagonal, 1e-4, 'diagonal vs float64');
   });
 }
+
+for (const k of [1, 2, 4]) {
+  test(`multiscale k=${k} with maxComputeWorkgroupsPerDimension lowered to 64: fused and generic paths dispatch within it`, async ({
+    suitePage,
+  }) => {
+    const r = await runInPage<{
+      fused: Comparison | { error: string };
+      generic: Comparison | { error: string };
+      seen: number;
+    }>(suitePage, 'lowDispatchLimit', k, 100_003, 64);
+    expect(r.seen).toBe(64);
+    expect(r.fused).not.toHaveProperty('error');
+    expect(r.generic).not.toHaveProperty('error');
+    expectClose(r.fused as Comparison, 1e-4, 'fused vs float64');
+    expectClose(r.generic as Comparison, 1e-4, 'generic vs float64');
+  });
+}

@@ -133,9 +133,18 @@ export function checkInternals(backend: tf.KernelBackend): WebGPUBackendInternal
   return b as WebGPUBackendInternals;
 }
 
-/** Workgroups to dispatch for `items` work items with the grid-stride loop. */
-export function workgroupsFor(items: number): number {
-  return Math.max(1, Math.min(Math.ceil(items / WORKGROUP_SIZE), MAX_WORKGROUPS));
+/**
+ * Workgroups to dispatch for `items` work items with the grid-stride loop: at most
+ * `MAX_WORKGROUPS`, and never more than the device allows in one dimension
+ * (`maxComputeWorkgroupsPerDimension`; pass the backend to respect it).
+ */
+export function workgroupsFor(items: number, backend?: tf.KernelBackend): number {
+  const device = (backend as unknown as { device?: GPUDevice } | undefined)?.device;
+  const limit = Math.min(
+    MAX_WORKGROUPS,
+    device?.limits.maxComputeWorkgroupsPerDimension ?? MAX_WORKGROUPS,
+  );
+  return Math.max(1, Math.min(Math.ceil(items / WORKGROUP_SIZE), limit));
 }
 
 function pipelineFor(device: GPUDevice, key: string, code: string): GPUComputePipeline {
@@ -197,7 +206,7 @@ export function runDirectPass(backend: tf.KernelBackend, pass: DirectPass): tf.T
   }
   b.computePassEncoder.setPipeline(pipeline);
   b.computePassEncoder.setBindGroup(0, bindGroup);
-  b.computePassEncoder.dispatchWorkgroups(workgroupsFor(pass.items));
+  b.computePassEncoder.dispatchWorkgroups(workgroupsFor(pass.items, backend));
   b.dispatchCountInPass++;
   if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= b.dispatchCountInPass) {
     b.endComputePassEncoder();

@@ -46,12 +46,16 @@ export function multiscaleStepWgsl(rows: number, width: 1 | 4): string {
 }
 
 /** The uniform block of `multiscaleStepWgsl`: sizes, then (γ_r, α_r, γ_r − γ_p, 0) per row. */
-function stepParams(items: number, attrs: MultiscaleStepArgs['attrs']): ArrayBuffer {
+function stepParams(
+  items: number,
+  attrs: MultiscaleStepArgs['attrs'],
+  backend: tf.KernelBackend,
+): ArrayBuffer {
   const rows = attrs.decays.length;
   const buffer = new ArrayBuffer(16 + 16 * rows);
   const u = new Uint32Array(buffer, 0, 2);
   u[0] = items;
-  u[1] = workgroupsFor(items) * WORKGROUP_SIZE;
+  u[1] = workgroupsFor(items, backend) * WORKGROUP_SIZE;
   const f = new Float32Array(buffer);
   f[2] = attrs.pivotDecay;
   f[3] = attrs.totalRate;
@@ -64,7 +68,7 @@ function stepParams(items: number, attrs: MultiscaleStepArgs['attrs']): ArrayBuf
 }
 
 /** The k = 1 step (w' = γ w − α g) as a tfjs `WebGPUProgram`: one input pair, one output. */
-function sgdProgram(shape: number[], n: number) {
+function sgdProgram(shape: number[], n: number, backend: tf.KernelBackend) {
   const width = lanes(n);
   const items = n / width;
   return {
@@ -74,7 +78,7 @@ function sgdProgram(shape: number[], n: number) {
       outputShape: shape,
       // A flat layout; the shader indexes the buffers directly, not through tfjs's coordinates.
       dispatchLayout: { x: shape.map((_, i) => i) },
-      dispatch: [workgroupsFor(items), 1, 1] as [number, number, number],
+      dispatch: [workgroupsFor(items, backend), 1, 1] as [number, number, number],
       workgroupSize: [WORKGROUP_SIZE, 1, 1] as [number, number, number],
       outputComponent: width,
       variableComponents: [width, width],
@@ -109,14 +113,14 @@ export function multiscaleStepWebGPU({
   const { value, gradient, slot } = inputs;
   const n = value.shape.reduce((a, b) => a * b, 1);
   if (slot === undefined) {
-    const { items, program } = sgdProgram(value.shape, n);
+    const { items, program } = sgdProgram(value.shape, n, backend);
     const out = (backend as unknown as ProgramBackend).runWebGPUProgram(
       program,
       [value, gradient],
       'float32',
       [
         { type: 'uint32', data: [items] },
-        { type: 'uint32', data: [workgroupsFor(items) * WORKGROUP_SIZE] },
+        { type: 'uint32', data: [workgroupsFor(items, backend) * WORKGROUP_SIZE] },
         { type: 'float32', data: [attrs.pivotDecay] },
         { type: 'float32', data: [attrs.totalRate] },
       ],
@@ -134,7 +138,7 @@ export function multiscaleStepWebGPU({
     code: multiscaleStepWgsl(rows, width),
     inputs: [value, gradient, slot],
     outputShapes: [value.shape, slot.shape],
-    params: stepParams(items, attrs),
+    params: stepParams(items, attrs, backend),
     items,
   });
 }

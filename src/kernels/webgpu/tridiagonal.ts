@@ -37,12 +37,16 @@ export function tridiagonalStepWgsl(k: number, pivot: number, width: 1 | 4): str
 }
 
 /** The uniform block: sizes, then (l_j, d_j, u_j, b_j) per coordinate. */
-function bandParams(items: number, attrs: TridiagonalStepArgs['attrs']): ArrayBuffer {
+function bandParams(
+  items: number,
+  attrs: TridiagonalStepArgs['attrs'],
+  backend: tf.KernelBackend,
+): ArrayBuffer {
   const k = attrs.diag.length;
   const buffer = new ArrayBuffer(16 + 16 * k);
   const u = new Uint32Array(buffer, 0, 2);
   u[0] = items;
-  u[1] = workgroupsFor(items) * WORKGROUP_SIZE;
+  u[1] = workgroupsFor(items, backend) * WORKGROUP_SIZE;
   const f = new Float32Array(buffer);
   for (let j = 0; j < k; j++) {
     f[4 + 4 * j] = j > 0 ? (attrs.lower[j] as number) : 0;
@@ -72,7 +76,7 @@ export function tridiagonalStepWebGPU({
     code: tridiagonalStepWgsl(k, attrs.pivot, width),
     inputs: [value, gradient, slot],
     outputShapes: [value.shape, slot.shape],
-    params: bandParams(items, attrs),
+    params: bandParams(items, attrs, backend),
     items,
   });
 }
