@@ -304,6 +304,8 @@ export interface StepFunctions {
     m: number,
     c: number,
   ): void;
+  /** The k = 1 step: outW = c0·w − c1·g. */
+  sgd1(w: number, g: number, outW: number, m: number, c: number): void;
 }
 
 /** Instantiates the module against `memory`, or returns null where SIMD or the import fails. */
