@@ -85,11 +85,14 @@ const config: Config = {
   plugins: [
     webpackFixes,
     [
-      // build/site-pages/: pages scripts/site-prepare.mjs generates (api-symbols, from TypeDoc).
-      '@docusaurus/plugin-content-pages',
+      // build/site-pages/: docs scripts/site-prepare.mjs generates (api-symbols, from TypeDoc).
+      // A docs instance, not pages: the search plugin indexes only docs when docs live at '/'.
+      '@docusaurus/plugin-content-docs',
       {
         id: 'generated',
         path: 'build/site-pages',
+        routeBasePath: 'reference',
+        sidebarPath: false,
         remarkPlugins: [remarkMath],
         rehypePlugins: [rehypeKatex],
       },
@@ -113,7 +116,7 @@ const config: Config = {
           position: 'left',
           items: [
             { to: '/api-reference', label: 'Overview' },
-            { to: '/api-symbols', label: 'All symbols' },
+            { to: '/reference/api-symbols', label: 'All symbols' },
           ],
         },
         { to: '/notebooks', label: 'Notebooks', position: 'left' },

@@ -7,8 +7,8 @@
 //   notebook-files/manifest.json  which of those exist, for the Notebooks page
 //   katex/                    KaTeX CSS, fonts and auto-render for the notebook pages
 //   tfjs-wasm/                the tfjs WASM backend binaries, for setWasmPaths in the drift race
-// and build/site-pages/api-symbols.mdx, a page listing every export with its summary and a link
-// to its TypeDoc page, so the site's search finds API entries (a second pages plugin reads it).
+// and build/site-pages/api-symbols.mdx (route /reference/api-symbols), a page listing every export with its summary and a link
+// to its TypeDoc page, so the site's search finds API entries (a second docs plugin reads it).
 // The static folder is `notebook-files/`, not `notebooks/`: a folder named like the `/notebooks`
 // page wins over `notebooks.html` on GitHub Pages and makes the page a 404.
 // Plain Node: it runs before anything from node_modules is imported.
@@ -64,6 +64,8 @@ function typedoc() {
       '--disableSources', // no git remote to link to; the comments carry the content
       '--plugin',
       `${root}scripts/site-typedoc-katex.mjs`,
+      '--favicon',
+      `${root}site/static/img/favicon.svg`,
       '--customCss',
       `${root}node_modules/katex/dist/katex.min.css`,
       '--json',
@@ -165,6 +167,7 @@ function readableNotebooks(names) {
     copyFileSync(`${root}node_modules/katex/dist/${f}`, `${katex}/${f.replace('contrib/', '')}`);
   }
   const head = `<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="../../img/favicon.svg">
 <meta name="description" content="An executed course notebook of multiscale-optimizer, with its charts and output.">
 <link rel="stylesheet" href="../../katex/katex.min.css">
 <script defer src="../../katex/katex.min.js"></script>
@@ -187,7 +190,8 @@ function readableNotebooks(names) {
     html = html.replace(/<script[^>]*src="(https?|file):\/\/[^"]*"[^>]*>\s*<\/script>/g, '');
     html = html.replace(/<script type="text\/x-mathjax-config">[\s\S]*?<\/script>/g, '');
     html = html.replace(/<!-- Load mathjax -->[\s\S]*?<!-- End of mathjax configuration -->/g, '');
-    html = html.replace('</head>', `${head}\n</head>`);
+    // A function, not a string: in a replacement string `$$` means `$` and `$'` inserts text.
+    html = html.replace('</head>', () => `${head}\n</head>`);
     html = html.replace(
       /<body([^>]*)>/,
       '<body$1>\n<a class="back-to-site" href="../../notebooks">← All course notebooks</a>',

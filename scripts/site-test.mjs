@@ -33,7 +33,7 @@ if (build) run('node', ['scripts/site-build.mjs'], { env });
 const rest = args.filter((a) => a !== '--no-build');
 const specs =
   baseUrl && !rest.some((a) => !a.startsWith('-')) ? PAGE_SPECS.map((s) => `test/site/${s}`) : [];
-const extra = baseUrl ? ['--project', 'site'] : [];
+const extra = baseUrl ? ['--project=site'] : [];
 const { status, signal } = spawnSync(
   'node_modules/.bin/playwright',
   ['test', ...extra, ...specs, ...rest],

@@ -22,10 +22,13 @@ export function load(app) {
   app.renderer.on(
     MarkdownEvent.PARSE,
     (event) => {
-      event.parsedText = event.parsedText.replace(
-        /KATEXMATH(\d+)END/g,
-        (_, i) => rendered[Number(i)] ?? '',
-      );
+      event.parsedText = event.parsedText
+        .replace(/KATEXMATH(\d+)END/g, (_, i) => rendered[Number(i)] ?? '')
+        // markdown-it's fuzzy linkify turns prose such as constructor.name into a link to
+        // http://constructor.name: unwrap links whose text is their URL without the protocol.
+        .replace(/<a href="http:\/\/([^"]+)">([^<]+)<\/a>/g, (all, host, text) =>
+          host === text ? text : all,
+        );
     },
     -100, // after it
   );

@@ -22,6 +22,11 @@ const html = files(site).filter((f) => f.endsWith('.html'));
 const pages = html.filter(
   (f) => !f.startsWith('api/') && !f.startsWith('notebook-files/') && f !== '404.html',
 );
+/** Content pages: the search plugin's results page has no content of its own to describe. */
+const contentPages = pages.filter((f) => f !== 'search.html');
+/** The content of a <meta> tag with this name or property (React Helmet adds data-rh first). */
+const meta = (text: string, key: string) =>
+  text.match(new RegExp(`<meta[^>]*(?:name|property)="${key}"[^>]*content="([^"]*)"`))?.[1] ?? '';
 
 test('no page route shares its name with a static folder (GitHub Pages would serve the folder)', () => {
   expect(pages.length).toBeGreaterThan(5);
@@ -34,13 +39,12 @@ test('no page route shares its name with a static folder (GitHub Pages would ser
 
 test('every page has a meta description, an og:description and the social card', () => {
   const missing: string[] = [];
-  for (const page of pages) {
+  for (const page of contentPages) {
     const text = readFileSync(join(site, page), 'utf8');
-    const description = text.match(/<meta name="description" content="([^"]*)"/)?.[1] ?? '';
+    const description = meta(text, 'description');
     if (description.length < 20) missing.push(`${page}: description "${description}"`);
-    if (!/<meta property="og:description" content="[^"]{20,}"/.test(text))
-      missing.push(`${page}: og:description`);
-    const card = text.match(/<meta property="og:image" content="([^"]*)"/)?.[1] ?? '';
+    if (meta(text, 'og:description').length < 20) missing.push(`${page}: og:description`);
+    const card = meta(text, 'og:image');
     if (!card.endsWith('/img/social-card.png')) missing.push(`${page}: og:image "${card}"`);
   }
   expect(missing).toEqual([]);
