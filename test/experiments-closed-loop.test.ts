@@ -87,7 +87,7 @@ describe('convergence rate and the optimal momentum', () => {
     }
   });
 
-  it("a ravine at Goh's optimal step η* = (2/(√λ_1+√λ_n))²: β* = ((√κ−1)/(√κ+1))², ρ* = (√κ−1)/(√κ+1)", () => {
+  it("a ravine at Goh's optimal step η* = (2/(√λ_1+√λ_n))²: β* = ((√λ₁−√λ₂)/(√λ₁+√λ₂))², ρ* = (√λ₁−√λ₂)/(√λ₁+√λ₂)", () => {
     const [l1, ln] = [1, 0.01];
     const eta = (2 / (Math.sqrt(l1) + Math.sqrt(ln))) ** 2;
     const k = Math.sqrt(l1 / ln);
