@@ -31,8 +31,9 @@ ensureChromium();
 const build = !args.includes('--no-build');
 if (build) run('node', ['scripts/site-build.mjs'], { env });
 const rest = args.filter((a) => a !== '--no-build');
-const specs =
-  baseUrl && !rest.some((a) => !a.startsWith('-')) ? PAGE_SPECS.map((s) => `test/site/${s}`) : [];
+// Named specs replace the page-level list (an option's value such as `--reporter line` does not).
+const named = rest.some((a) => /\.spec\.ts$|^test\//.test(a));
+const specs = baseUrl && !named ? PAGE_SPECS.map((s) => `test/site/${s}`) : [];
 const extra = baseUrl ? ['--project=site'] : [];
 const { status, signal } = spawnSync(
   'node_modules/.bin/playwright',
