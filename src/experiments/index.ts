@@ -103,6 +103,16 @@ export {
   reportMarkdown,
   type Table,
 } from './registry.js';
+export {
+  interferenceSummary,
+  runSavings,
+  type SavingsCurvePoint,
+  type SavingsLearnerResult,
+  type SavingsOptions,
+  type SavingsPhase,
+  type SavingsResult,
+  savingsRatio,
+} from './savings.js';
 export * from './series.js';
 export { firstCrossing, logLogSlope, logSpace, mean, slope, std } from './stats.js';
 export {
