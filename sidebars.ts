@@ -18,6 +18,7 @@ const sidebars: SidebarsConfig = {
         'benna-fusi',
         'momentum',
         'momentum-closed-loop',
+        'fast-weights',
         'forgetting-curves',
         'diffusion',
         'learning-under-drift',

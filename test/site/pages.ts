@@ -11,6 +11,7 @@ export const PAGES = [
   { name: 'benna-fusi', path: 'benna-fusi', math: true },
   { name: 'momentum', path: 'momentum', math: true },
   { name: 'momentum-closed-loop', path: 'momentum-closed-loop', math: true },
+  { name: 'fast-weights', path: 'fast-weights', math: true },
   { name: 'forgetting-curves', path: 'forgetting-curves', math: true },
   { name: 'diffusion', path: 'diffusion', math: true },
   { name: 'learning-under-drift', path: 'learning-under-drift', math: true },
