@@ -6,9 +6,10 @@ import { runDrift } from './drift-benchmark.js';
 import { type DriftLearner, driftLearners } from './drift-learners.js';
 import { forgettingCurves } from './forgetting.js';
 import { fmt } from './format.js';
+import { meanInterval, pairedComparison } from './inference.js';
 import { runLifetime } from './lifetime.js';
 import { experimentNames } from './names.js';
-import { runTaskSwitching } from './task-switching.js';
+import { runTaskSwitching, type TaskSwitchingRow } from './task-switching.js';
 
 /** A results table, already formatted for printing. */
 export interface Table {
@@ -218,9 +219,11 @@ const switching: Experiment = {
     });
     const best = result.rows.reduce((a, b) => (b.savingsMean > a.savingsMean ? b : a));
     const lowest = result.rows.reduce((a, b) => (b.onlineLoss < a.onlineLoss ? b : a));
-    const savings = result.rows.map((r) => r.savingsMean);
-    const spread = Math.max(...savings) - Math.min(...savings);
-    const typicalStd = result.rows.reduce((a, r) => a + r.savingsStd, 0) / result.rows.length;
+    const sgd = result.rows.find((r) => r.learner === 'tf.train.sgd') ?? result.rows[0];
+    const interval = (r: TaskSwitchingRow) => meanInterval(r.savings);
+    const vsSgd = result.rows
+      .filter((r) => r !== sgd)
+      .map((r) => ({ learner: r.learner, d: pairedComparison(r.savings, sgd?.savings ?? []) }));
     const leastForgetting = result.rows.reduce((a, b) =>
       b.forgettingMean < a.forgettingMean ? b : a,
     );
@@ -233,14 +236,14 @@ const switching: Experiment = {
       table: {
         columns: [
           'learner',
-          'savings (mean ± std)',
+          'savings (mean, 95% interval)',
           'task-A loss after B / before B',
           'online loss',
           'tuned hyperparameters',
         ],
         rows: result.rows.map((r) => [
           r.learner,
-          `${fmt(r.savingsMean, 3)} ± ${fmt(r.savingsStd, 2)}`,
+          `${fmt(r.savingsMean, 3)} [${fmt(interval(r).lo, 2)}, ${fmt(interval(r).hi, 2)}]`,
           fmt(r.forgettingMean),
           fmt(r.onlineLoss),
           hyper(r.hyperparameters),
@@ -251,9 +254,15 @@ const switching: Experiment = {
       findings: [
         `${result.blocks} blocks of ${result.blockSteps} steps, ${result.replicas} students; savings = 1 − (task-A loss in the first ${result.savingsSteps} steps of returning A blocks)/(the same in the first A block).`,
         `Largest savings: ${best.learner} (${fmt(best.savingsMean)}); lowest online loss: ${lowest.learner} (${fmt(lowest.onlineLoss)}).`,
-        spread < typicalStd
-          ? `The savings of all learners lie within ${fmt(spread, 2)} of each other, less than their typical spread over students (std ${fmt(typicalStd, 2)}): at this scale no learner shows clearly larger savings.`
-          : `Savings differ by ${fmt(spread, 2)} between learners, more than their typical spread over students (std ${fmt(typicalStd, 2)}).`,
+        `Savings against ${sgd?.learner} (paired over the same ${result.replicas} students, 95% t-interval of the difference): ${vsSgd
+          .map(
+            ({ learner, d }) =>
+              `${learner} ${d.mean >= 0 ? '+' : ''}${fmt(d.mean, 2)} [${fmt(d.lo, 2)}, ${fmt(d.hi, 2)}], ${d.significant ? `significant (p = ${fmt(d.p, 2)})` : 'not significant'}`,
+          )
+          .join('; ')}.`,
+        vsSgd.some(({ d }) => d.significant)
+          ? 'Some savings differ significantly from SGD (no correction for the multiple comparisons).'
+          : "No learner's savings differ significantly from SGD's at this scale.",
         `Least forgetting over a B block: ${leastForgetting.learner} (task-A loss ×${fmt(leastForgetting.forgettingMean)}, against ×${fmt(mostForgetting.forgettingMean)} for ${mostForgetting.learner}), with online loss ${fmt(leastForgetting.onlineLoss)}.`,
       ],
     };

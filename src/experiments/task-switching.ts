@@ -94,6 +94,11 @@ export interface TaskSwitchingRow {
   savingsMean: number;
   /** Standard deviation of the savings over replicas. */
   savingsStd: number;
+  /**
+   * The savings of each replica. Every learner trains the same students (same seeds, teachers and
+   * batches), so replica r of two learners can be compared in pairs.
+   */
+  savings: number[];
   /** Task-A loss at the end of the B blocks relative to the end of the A block before: forgetting. */
   forgettingMean: number;
   /** Mean online training loss over the whole run (the tuning objective). */
@@ -303,6 +308,7 @@ export function runTaskSwitching(options: TaskSwitchingOptions): TaskSwitchingRe
       hyperparameters: best.hyper,
       savingsMean: mean(savings),
       savingsStd: std(savings),
+      savings,
       forgettingMean: mean(forgetting),
       onlineLoss: mean(log.online),
     });

@@ -538,8 +538,9 @@ tf.serialization.registerClass(BayesianMultiscaleOptimizer);
 /**
  * The exact Gauss–Newton diagonal for one example of a squared loss with one output,
  * L = ½(y − ŷ)²: since ∂L/∂w = J·(ŷ − y), J² = g²/(y − ŷ)². `squaredResidual` returns (y − ŷ)² of
- * the step being taken (twice the loss value `computeGradients` returned). On the MLP drift test
- * it beats the drop-in `'fisher'` (see `src/experiments/drift-bayesian-mlp.ts`).
+ * the step being taken (twice the loss value `computeGradients` returned). Whether it beats the
+ * drop-in `'fisher'` on a task is an empirical question; `teacherDriftExperiment`
+ * (src/experiments/drift-bayesian-mlp.ts) measures it on an MLP tracking a drifting teacher.
  * @example
  * const w = tf.variable(tf.tensor1d([0.5, -0.5]));
  * const x = tf.tensor1d([1, 2]);
