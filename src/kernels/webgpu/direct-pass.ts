@@ -88,6 +88,22 @@ ${body}
 `;
 }
 
+/**
+ * The uniform block `p` of `stepShader`: `n` and `threads`, then two 32-bit fields (index 2 and 3
+ * of the returned view) and `rows` vec4 rows from index 4. Callers fill the float view.
+ */
+export function stepParams(
+  items: number,
+  rows: number,
+  backend: tf.KernelBackend,
+): { buffer: ArrayBuffer; f: Float32Array } {
+  const buffer = new ArrayBuffer(16 + 16 * rows);
+  const u = new Uint32Array(buffer, 0, 2);
+  u[0] = items;
+  u[1] = workgroupsFor(items, backend) * WORKGROUP_SIZE;
+  return { buffer, f: new Float32Array(buffer) };
+}
+
 /** One dispatch with several outputs. */
 export interface DirectPass {
   /** Identifies `code` for the pipeline cache. */

@@ -17,7 +17,14 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { MultiscaleStepArgs } from '../multiscale-step-kernel.js';
-import { lanes, runDirectPass, stepShader, WORKGROUP_SIZE, workgroupsFor } from './direct-pass.js';
+import {
+  lanes,
+  runDirectPass,
+  stepParams,
+  stepShader,
+  WORKGROUP_SIZE,
+  workgroupsFor,
+} from './direct-pass.js';
 
 /**
  * WGSL of the fused step for `rows` = k−1 ≥ 1 slot rows, on `width` floats per work item. The
@@ -46,17 +53,13 @@ export function multiscaleStepWgsl(rows: number, width: 1 | 4): string {
 }
 
 /** The uniform block of `multiscaleStepWgsl`: sizes, then (γ_r, α_r, γ_r − γ_p, 0) per row. */
-function stepParams(
+function multiscaleParams(
   items: number,
   attrs: MultiscaleStepArgs['attrs'],
   backend: tf.KernelBackend,
 ): ArrayBuffer {
   const rows = attrs.decays.length;
-  const buffer = new ArrayBuffer(16 + 16 * rows);
-  const u = new Uint32Array(buffer, 0, 2);
-  u[0] = items;
-  u[1] = workgroupsFor(items, backend) * WORKGROUP_SIZE;
-  const f = new Float32Array(buffer);
+  const { buffer, f } = stepParams(items, rows, backend);
   f[2] = attrs.pivotDecay;
   f[3] = attrs.totalRate;
   for (let r = 0; r < rows; r++) {
@@ -138,7 +141,7 @@ export function multiscaleStepWebGPU({
     code: multiscaleStepWgsl(rows, width),
     inputs: [value, gradient, slot],
     outputShapes: [value.shape, slot.shape],
-    params: stepParams(items, attrs, backend),
+    params: multiscaleParams(items, attrs, backend),
     items,
   });
 }

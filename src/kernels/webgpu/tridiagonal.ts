@@ -12,7 +12,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { TridiagonalStepArgs } from '../tridiagonal-step-kernel.js';
-import { lanes, runDirectPass, stepShader, WORKGROUP_SIZE, workgroupsFor } from './direct-pass.js';
+import { lanes, runDirectPass, stepParams, stepShader } from './direct-pass.js';
 
 /** WGSL of the step for k coordinates with w at `pivot`, on `width` floats per work item. */
 export function tridiagonalStepWgsl(k: number, pivot: number, width: 1 | 4): string {
@@ -43,11 +43,7 @@ function bandParams(
   backend: tf.KernelBackend,
 ): ArrayBuffer {
   const k = attrs.diag.length;
-  const buffer = new ArrayBuffer(16 + 16 * k);
-  const u = new Uint32Array(buffer, 0, 2);
-  u[0] = items;
-  u[1] = workgroupsFor(items, backend) * WORKGROUP_SIZE;
-  const f = new Float32Array(buffer);
+  const { buffer, f } = stepParams(items, k, backend);
   for (let j = 0; j < k; j++) {
     f[4 + 4 * j] = j > 0 ? (attrs.lower[j] as number) : 0;
     f[5 + 4 * j] = attrs.diag[j] as number;
