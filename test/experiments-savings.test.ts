@@ -87,6 +87,26 @@ describe('runSavings (small sizes, cpu)', () => {
     expect(r.verdict).toBe(covers ? 'not significant' : 'significant');
   });
 
+  it('rest: SGD’s weights stay put (A’s error flat) while the fast part decays by γ_f per step', () => {
+    const rest = 6;
+    const r = runSavings({ ...small, seed: 7, restSteps: rest });
+    const bEnd = small.learnSteps + small.interferenceSteps;
+    const [sgd, fast] = r.learners;
+    for (const e of sgd.errors) {
+      for (let t = bEnd + 1; t <= bEnd + rest; t++) expect(e[t]).toBe(e[bEnd]);
+    }
+    // γ_f = 0: the fast part is gone after one rest step, then nothing moves.
+    const z = runSavings({ ...small, seed: 7, restSteps: rest, fastRetention: 0 });
+    for (const e of z.learners[1].errors) {
+      expect(e[bEnd + 1]).not.toBe(e[bEnd]);
+      for (let t = bEnd + 2; t <= bEnd + rest; t++) expect(e[t]).toBe(e[bEnd + 1]);
+    }
+    expect(fast.errorAfterRest).toEqual(fast.errors.map((e) => e[bEnd + rest]));
+    expect(r.curves.filter((c) => c.phase === 'rest' && c.learner === 'fastWeights')).toHaveLength(
+      rest,
+    );
+  });
+
   it('rejects bad settings with the function, parameter and allowed range', () => {
     expect(() => runSavings({ fastRetention: 1 })).toThrow(/runSavings.*fastRetention.*\[0, 1\)/);
     expect(() => runSavings({ replicas: 1 })).toThrow(/runSavings.*replicas/);

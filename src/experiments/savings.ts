@@ -26,6 +26,11 @@ export interface SavingsOptions {
   learnSteps?: number;
   /** Full-batch steps on B (the interference). Default 30. */
   interferenceSteps?: number;
+  /**
+   * Steps between B and relearning with a zero gradient (Hinton & Plaut's rest: SGD's weights stay
+   * put, the fast weights decay). Default 0.
+   */
+  restSteps?: number;
   /** Full-batch steps on A when it is relearned. Default 20. */
   relearnSteps?: number;
   /** Steps at the start of learning and relearning whose A error is compared. Default 10. */
@@ -39,7 +44,7 @@ export interface SavingsOptions {
 }
 
 /** Which phase a step belongs to. */
-export type SavingsPhase = 'learn A' | 'learn B' | 'relearn A';
+export type SavingsPhase = 'learn A' | 'learn B' | 'rest' | 'relearn A';
 
 /** A's error at one step: mean over replicas and its 95% t-interval. */
 export interface SavingsCurvePoint extends Interval {
@@ -63,6 +68,8 @@ export interface SavingsLearnerResult {
   errorAfterLearning: number[];
   /** A's error at the end of learning B, per replica. */
   errorAfterInterference: number[];
+  /** A's error at the end of the rest (equal to `errorAfterInterference` without rest), per replica. */
+  errorAfterRest: number[];
   /** A's error after every update, [replica][step], steps 0…total. */
   errors: number[][];
 }
@@ -124,6 +131,7 @@ function settingsOf(options: SavingsOptions): Required<SavingsOptions> {
     'hidden',
     'learnSteps',
     'interferenceSteps',
+    'restSteps',
     'relearnSteps',
     'savingsWindow',
     'slowLearningRate',
@@ -146,6 +154,7 @@ function settingsOf(options: SavingsOptions): Required<SavingsOptions> {
       options.interferenceSteps ?? 30,
       1,
     ),
+    restSteps: integerAtLeast(where, 'restSteps', options.restSteps ?? 0, 0),
     relearnSteps: integerAtLeast(where, 'relearnSteps', options.relearnSteps ?? 20, 1),
     savingsWindow: integerAtLeast(where, 'savingsWindow', options.savingsWindow ?? 10, 1),
     slowLearningRate: options.slowLearningRate ?? 0.05,
@@ -208,9 +217,11 @@ function trainPhases(
   const copies = initial.map((t) => t.clone());
   const params = copies.map((t) => tf.variable(t, true));
   tf.dispose(copies);
-  const schedule: Task[] = [
+  // null: a rest step, with a zero gradient.
+  const schedule: (Task | null)[] = [
     ...Array.from({ length: s.learnSteps }, () => tasks.a),
     ...Array.from({ length: s.interferenceSteps }, () => tasks.b),
+    ...Array.from({ length: s.restSteps }, () => null),
     ...Array.from({ length: s.relearnSteps }, () => tasks.a),
   ];
   const logged: tf.Tensor1D[] = [];
@@ -218,6 +229,10 @@ function trainPhases(
     logged.push(tf.tidy(() => errors(params, tasks.a.x, tasks.a.y)));
     for (const task of schedule) {
       tf.tidy(() => {
+        if (task === null) {
+          optimizer.applyGradients(params.map((p) => ({ name: p.name, tensor: tf.zerosLike(p) })));
+          return;
+        }
         // The loss sums the replicas' errors, so each network gets exactly its own gradient.
         optimizer.minimize(
           () => tf.sum(errors(params, task.x, task.y)) as tf.Scalar,
@@ -243,7 +258,9 @@ function trainPhases(
  * length `dimension` → ±1 targets), and one network `dimension`→`hidden` (tanh)→`dimension`. The
  * network learns A by full-batch gradient steps on the mean squared error, then B (A's error rises:
  * interference), then A again; the savings (`savingsRatio`) say how much faster A comes back than
- * it was first learned. Two learners start from the same weights on the same tasks:
+ * it was first learned. Optionally the networks rest between B and relearning (`restSteps` updates
+ * with a zero gradient), so that fast weights decay and A can come back before any relearning
+ * (Hinton & Plaut's "deblurring"). Two learners start from the same weights on the same tasks:
  * `tf.train.sgd(η)` with η = α_s + α_f (the same immediate step h(0)), and
  * `fastWeights({slowLearningRate: α_s, fastLearningRate: α_f, fastRetention: γ_f})`:
  *
@@ -285,16 +302,17 @@ export function runSavings(options: SavingsOptions = {}): SavingsResult {
   ];
   const learnEnd = s.learnSteps;
   const bEnd = s.learnSteps + s.interferenceSteps;
-  const total = bEnd + s.relearnSteps;
+  const restEnd = bEnd + s.restSteps;
+  const total = restEnd + s.relearnSteps;
   const curves: SavingsCurvePoint[] = [];
   const phaseOf = (t: number): SavingsPhase =>
-    t <= learnEnd ? 'learn A' : t <= bEnd ? 'learn B' : 'relearn A';
+    t <= learnEnd ? 'learn A' : t <= bEnd ? 'learn B' : t <= restEnd ? 'rest' : 'relearn A';
   let results: SavingsLearnerResult[];
   try {
     results = makers.map(([name, make]) => {
       const errs = trainPhases(make(), s, tasks, initial);
       const savings = errs.map((e) =>
-        savingsRatio(e.slice(0, learnEnd + 1), e.slice(bEnd), s.savingsWindow),
+        savingsRatio(e.slice(0, learnEnd + 1), e.slice(restEnd), s.savingsWindow),
       );
       for (let t = 0; t <= total; t++) {
         curves.push({
@@ -310,6 +328,7 @@ export function runSavings(options: SavingsOptions = {}): SavingsResult {
         interval: meanInterval(savings),
         errorAfterLearning: errs.map((e) => e[learnEnd] as number),
         errorAfterInterference: errs.map((e) => e[bEnd] as number),
+        errorAfterRest: errs.map((e) => e[restEnd] as number),
         errors: errs,
       };
     });
