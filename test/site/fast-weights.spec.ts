@@ -18,11 +18,12 @@ interface FastWeightsData {
   replicas: number;
   fastRetention: number;
   fastLearningRate: number;
+  restSteps: number;
   slowLearningRate: number;
   status: string;
   backend: string;
   result: {
-    savings: (Summary & { name: string })[];
+    savings: (Summary & { name: string; errorAfterInterference: number; errorAfterRest: number })[];
     comparison: Summary & { p: number; significant: boolean };
     verdict: string;
   } | null;
@@ -97,5 +98,16 @@ test('fast weights: savings computed in the page match Node, and the controls ch
   const s2 = second.result?.savings ?? [];
   expect(s2[0]?.mean).toBeCloseTo(s1[0]?.mean as number, 4);
   expect(Math.abs((s2[1]?.mean as number) - (s1[1]?.mean as number))).toBeGreaterThan(0.01);
+
+  // A rest between B and relearning: SGD's weights stay put, the fast part decays.
+  await figure.locator('[data-control="fast-retention"]').fill('0.9');
+  await figure.locator('[data-control="rest-steps"]').focus();
+  await page.keyboard.press('End'); // 40 rest steps
+  const third = await runAndRead(page, figure);
+  expect(third.restSteps).toBe(40);
+  const [sgd, fast] = third.result?.savings ?? [];
+  expect(sgd?.errorAfterRest).toBe(sgd?.errorAfterInterference);
+  expect(fast?.errorAfterRest).not.toBe(fast?.errorAfterInterference);
+  await expect(figure.locator('figcaption')).toContainText('after 40 rest steps');
   expect(problems).toEqual([]);
 });

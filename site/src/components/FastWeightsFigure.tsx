@@ -1,6 +1,6 @@
 import useBaseUrl from '@docusaurus/useBaseUrl';
 import * as Plot from '@observablehq/plot';
-import type { SavingsResult } from '@site/src/experiments/savings';
+import type { SavingsLearnerResult, SavingsResult } from '@site/src/experiments/savings';
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { fmt, Slider } from './figure/Controls';
 import { Figure } from './figure/Figure';
@@ -9,6 +9,14 @@ import { RunControls, SeedInput, startBackend, type TrainingStatus } from './fig
 
 /** α_s of the fast-weights learner; SGD runs with η = α_s + α_f. */
 const SLOW_LEARNING_RATE = 0.05;
+
+const average = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** A's mean error at the end of first learning, of B and (with a rest) of the rest. */
+const errorsText = (l: SavingsLearnerResult, rest: number) =>
+  [l.errorAfterLearning, l.errorAfterInterference, ...(rest > 0 ? [l.errorAfterRest] : [])]
+    .map((xs) => fmt(average(xs), 3))
+    .join(' → ');
 
 const interval = (i: { mean: number; lo: number; hi: number }) =>
   `${fmt(i.mean, 3)} (95% CI ${fmt(i.lo, 3)} to ${fmt(i.hi, 3)})`;
@@ -26,6 +34,7 @@ export default function FastWeightsFigure() {
   const [fastRetention, setFastRetention] = useState(0.9);
   const [fastLearningRate, setFastLearningRate] = useState(0.25);
   const [replicas, setReplicas] = useState(8);
+  const [restSteps, setRestSteps] = useState(0);
   const [status, setStatus] = useState<TrainingStatus>('idle');
   const [backend, setBackend] = useState('not started');
   const [error, setError] = useState('');
@@ -56,6 +65,7 @@ export default function FastWeightsFigure() {
         slowLearningRate: SLOW_LEARNING_RATE,
         fastLearningRate,
         fastRetention,
+        restSteps,
       });
       if (!alive.current) return;
       setResult(r);
@@ -88,12 +98,14 @@ export default function FastWeightsFigure() {
         hi: c.hi,
         learner: c.learner,
       }));
-      const bounds = [s.learnSteps, s.learnSteps + s.interferenceSteps];
+      const bEnd = s.learnSteps + s.interferenceSteps;
+      const bounds =
+        s.restSteps > 0 ? [s.learnSteps, bEnd, bEnd + s.restSteps] : [s.learnSteps, bEnd];
       return Plot.plot({
         width,
         height,
         title: 'Error on the A associations',
-        subtitle: `learn A (${s.learnSteps} updates), learn B (${s.interferenceSteps}), relearn A (${s.relearnSteps}); mean of ${s.replicas} networks with 95% band`,
+        subtitle: `learn A (${s.learnSteps} updates), learn B (${s.interferenceSteps}), ${s.restSteps > 0 ? `rest (${s.restSteps}), ` : ''}relearn A (${s.relearnSteps}); mean of ${s.replicas} networks with 95% band`,
         x: { label: 'update' },
         y: { label: 'mean squared error on A', grid: true },
         color: { legend: true },
@@ -118,7 +130,8 @@ export default function FastWeightsFigure() {
     (result.settings.seed !== seed ||
       result.settings.replicas !== replicas ||
       result.settings.fastLearningRate !== fastLearningRate ||
-      result.settings.fastRetention !== fastRetention);
+      result.settings.fastRetention !== fastRetention ||
+      result.settings.restSteps !== restSteps);
   let caption: ReactNode;
   if (!result) {
     caption = (
@@ -142,8 +155,10 @@ export default function FastWeightsFigure() {
         first {s.savingsWindow} learning updates): <code>tf.train.sgd</code>{' '}
         <span data-savings="tf.train.sgd">{interval(sgd.interval)}</span>; <code>fastWeights</code>{' '}
         (γ_f = {s.fastRetention}, α_f = {s.fastLearningRate}){' '}
-        <span data-savings="fastWeights">{interval(fast.interval)}</span>. Paired difference
-        fastWeights − SGD: <span data-difference>{interval(c)}</span>, p = {fmt(c.p, 2)}:{' '}
+        <span data-savings="fastWeights">{interval(fast.interval)}</span>. A's error (mean) after
+        first learning, after B{s.restSteps > 0 ? `, after ${s.restSteps} rest steps` : ''}: SGD{' '}
+        {errorsText(sgd, s.restSteps)}; fast weights {errorsText(fast, s.restSteps)}. Paired
+        difference fastWeights − SGD: <span data-difference>{interval(c)}</span>, p = {fmt(c.p, 2)}:{' '}
         <strong data-verdict>{result.verdict}</strong>
         {result.verdict === 'significant'
           ? c.mean > 0
@@ -164,6 +179,7 @@ export default function FastWeightsFigure() {
         replicas,
         fastRetention,
         fastLearningRate,
+        restSteps,
         slowLearningRate: SLOW_LEARNING_RATE,
         status,
         backend,
@@ -172,6 +188,8 @@ export default function FastWeightsFigure() {
               settings: result.settings,
               savings: result.learners.map((l) => ({
                 name: l.name,
+                errorAfterInterference: average(l.errorAfterInterference),
+                errorAfterRest: average(l.errorAfterRest),
                 mean: l.interval.mean,
                 lo: l.interval.lo,
                 hi: l.interval.hi,
@@ -210,6 +228,15 @@ export default function FastWeightsFigure() {
             max={16}
             step={1}
             onChange={setReplicas}
+          />
+          <Slider
+            label="rest steps between B and relearning"
+            name="rest-steps"
+            value={restSteps}
+            min={0}
+            max={40}
+            step={5}
+            onChange={setRestSteps}
           />
           <RunControls
             status={status}
