@@ -116,7 +116,7 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
             if (s !== null && sv !== null) expect(Array.from(s.dataSync())).toEqual(Array.from(sv));
           });
         });
-        if (t) tf.dispose([t.decays, t.rates, t.cross]);
+        if (t) tf.dispose([t.decays, t.rates]);
       });
     }
 

@@ -158,7 +158,7 @@ export class MultiscaleOptimizer extends SlotOptimizer {
   }
 
   override dispose(): void {
-    if (this.tensors) tf.dispose([this.tensors.decays, this.tensors.rates, this.tensors.cross]);
+    if (this.tensors) tf.dispose([this.tensors.decays, this.tensors.rates]);
     this.tensors = null;
     super.dispose();
   }

@@ -16,7 +16,6 @@ registerBuiltinKernels();
 export interface MultiscaleStepTensors {
   decays: tf.Tensor2D;
   rates: tf.Tensor2D;
-  cross: tf.Tensor2D;
 }
 
 /** Creates (and `tf.keep`s) the column/row tensors the generic step multiplies by. */
@@ -25,7 +24,6 @@ export function stepTensors(c: MultiscaleStepConstants): MultiscaleStepTensors {
   return tf.tidy(() => ({
     decays: tf.keep(tf.tensor2d(c.decays, [r, 1])),
     rates: tf.keep(tf.tensor2d(c.rates, [r, 1])),
-    cross: tf.keep(tf.tensor2d(c.cross, [1, r])),
   }));
 }
 

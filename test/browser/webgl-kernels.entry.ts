@@ -70,7 +70,7 @@ function agreement(k: number): Record<string, number> {
       }
     });
   });
-  if (t) tf.dispose([t.decays, t.rates, t.cross]);
+  if (t) tf.dispose([t.decays, t.rates]);
   opt.dispose();
   return worst;
 }
