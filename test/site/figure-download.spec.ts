@@ -28,7 +28,7 @@ for (const p of PAGES) {
     const { problems } = watch(page);
     await page.goto(p.path);
     await page.waitForLoadState('networkidle');
-    const plots = page.locator('.live-figure [data-plot]');
+    const plots = page.locator('.live-figure [data-plot]:has(.plot-chart)');
     const count = await plots.count();
     for (let i = 0; i < count; i++) {
       const plot = plots.nth(i);
