@@ -100,4 +100,9 @@ export {
   restoreFromConfig,
   withRecipe,
 } from './optimizers/recipe.js';
-export { type NamedTensor, SlotOptimizer, type SlotUpdate } from './optimizers/slot-optimizer.js';
+export {
+  type NamedTensor,
+  SlotOptimizer,
+  type SlotUpdate,
+  type TrainedWeight,
+} from './optimizers/slot-optimizer.js';
