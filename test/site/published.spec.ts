@@ -47,6 +47,8 @@ test('the executed notebooks are readable pages, linked from the Notebooks page'
   page,
 }) => {
   await page.goto('notebooks');
+  // Let the Docusaurus page finish its route prefetches: leaving mid-request aborts them.
+  await page.waitForLoadState('networkidle');
   const links = page.locator('[data-read-notebook]');
   await expect(links.first()).toBeVisible();
   const hrefs = await links.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
@@ -80,6 +82,9 @@ test('the executed notebooks are readable pages, linked from the Notebooks page'
     await expect(page.locator('a.back-to-site')).toHaveAttribute('href', '../../notebooks');
     page.off('request', onRequest);
     expect(offHost, `${name}: requests to other hosts`).toEqual([]);
-    expect(problems, name).toEqual([]);
+    // The readable notebooks are plain HTML and load no Docusaurus chunk: an aborted
+    // /assets/js/ request here is the Notebooks page's idle-time prefetch, cut off by goto.
+    const real = problems.filter((p) => !/\/assets\/js\/.*net::ERR_ABORTED/.test(p));
+    expect(real, name).toEqual([]);
   }
 });
