@@ -269,3 +269,50 @@ describe('the SIMD WebAssembly module', () => {
     });
   }
 });
+
+describe("the SIMD module's bInnov (the 'shared' innovation's reduction)", () => {
+  it('equals a float64 sum of finite (g/σ²)²·Σv terms, keeping terms that overflow float32', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const fns = instantiateStepFunctions(memory);
+    expect(fns).not.toBeNull();
+    const f = new Float32Array(memory.buffer);
+    const k = 3;
+    const n = 64;
+    const g = uniforms(5, n);
+    // Non-finite gradients drop their term; 1e20 gives a term of ~1e40, finite only in float64.
+    g[3] = Number.NaN;
+    g[10] = Number.POSITIVE_INFINITY;
+    g[17] = 1e20;
+    const v = uniforms(6, k * n).map(Math.abs);
+    const sigma2 = 0.7;
+    // Byte layout: g @0, the k variance rows @1024, c (f64) @4096, partial sums @4112.
+    f.set(g, 0);
+    f.set(v, 256);
+    new DataView(memory.buffer).setFloat64(4096, 1 / sigma2, true);
+    fns?.bInnov(0, 1024, 4 * n, k, n, 4096, 4112);
+    const lanes = new Float64Array(memory.buffer, 4112, 2);
+    let expected = 0;
+    for (let j = 0; j < n; j++) {
+      let V = 0;
+      for (let i = 0; i < k; i++) V += v[i * n + j] as number;
+      const term = ((g[j] as number) / sigma2) ** 2 * V;
+      if (Number.isFinite(term)) expected += term;
+    }
+    expect(expected).toBeGreaterThan(1e39);
+    const got = (lanes[0] as number) + (lanes[1] as number);
+    expect(Math.abs(got - expected)).toBeLessThanOrEqual(1e-12 * expected);
+    // Without the 1e20 entry, the rest still matches (the big term does not swallow a bug).
+    g[17] = 0.5;
+    f.set(g, 0);
+    fns?.bInnov(0, 1024, 4 * n, k, n, 4096, 4112);
+    let rest = 0;
+    for (let j = 0; j < n; j++) {
+      let V = 0;
+      for (let i = 0; i < k; i++) V += v[i * n + j] as number;
+      const term = ((g[j] as number) / sigma2) ** 2 * V;
+      if (Number.isFinite(term)) rest += term;
+    }
+    const got2 = (lanes[0] as number) + (lanes[1] as number);
+    expect(Math.abs(got2 - rest)).toBeLessThanOrEqual(1e-12 * rest);
+  });
+});

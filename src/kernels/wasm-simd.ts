@@ -235,6 +235,58 @@ const sgd1: number[] = [
   ...end,
 ];
 
+// bInnov(G, ROW0, ROWB, K, M, C, ACC): the 'shared' innovation's reduction in float64, so it
+// matches `innovationSum`: per entry ĝ = c·g (c: the f64 at C, 1/σ²), V = Σ_{r<K} row0[r] and
+// t = ĝ²V; finite terms are added lane-wise into an f64x2 accumulator stored at ACC (16 bytes),
+// whose two lanes the caller adds. Locals: I=7, END=8, J=9, OFF=10; X=11, VLO=12, VHI=13,
+// GLO=14, GHI=15, T=16, SUM=17, C0=18 (v128).
+const f64add = [0xfd, 0xf0, 0x01];
+const f64sub = [0xfd, 0xf1, 0x01];
+const f64mul = [0xfd, 0xf2, 0x01];
+const f64eq = [0xfd, 0x47];
+const vand = [0xfd, 0x4e];
+const promoteLow = [0xfd, 0x5f];
+/** Lanes 2 and 3 of an f32x4 (in local `x`) as lanes 0 and 1, then promoted to f64x2. */
+const promoteHigh = (x: number) =>
+  seq(
+    get(x),
+    get(x),
+    [0xfd, 0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15],
+    promoteLow,
+  );
+/** SUM += t where t = (g·c)²·v is finite (t − t is 0 only then; NaN ≠ NaN drops the rest). */
+const addFinite = (gLocal: number, vLocal: number) =>
+  seq(
+    seq(get(gLocal), get(18), f64mul, set(gLocal)),
+    seq(get(gLocal), get(gLocal), f64mul, get(vLocal), f64mul, set(16)),
+    seq(get(16), get(16), f64sub, set(11)),
+    seq(get(17), get(16), get(11), get(11), f64eq, vand, f64add, set(17)),
+  );
+const bInnov: number[] = [
+  ...seq([2, ...uleb(4), I32, ...uleb(8), V128]),
+  ...seq(get(4), i32(2), shl32, set(8), i32(0), set(7)),
+  ...seq(get(5), [0xfd, 0x0a, 0x03, 0x00], set(18)),
+  ...seq([0xfd, 0x0c, ...Array<number>(16).fill(0)], set(17)),
+  ...seq(block, loop),
+  ...seq(get(7), get(8), geU32, brIf(1)),
+  ...seq(ld(0, 7), set(11), get(11), promoteLow, set(14), promoteHigh(11), set(15)),
+  ...seq(ld(1, 7), set(11), get(11), promoteLow, set(12), promoteHigh(11), set(13)),
+  ...seq(get(7), get(2), add32, set(10), i32(1), set(9)),
+  ...seq(block, loop),
+  ...seq(get(9), get(3), geU32, brIf(1)),
+  ...seq(get(1), get(10), add32, load(), set(11)),
+  ...seq(get(12), get(11), promoteLow, f64add, set(12)),
+  ...seq(get(13), promoteHigh(11), f64add, set(13)),
+  ...seq(get(10), get(2), add32, set(10), get(9), i32(1), add32, set(9)),
+  ...seq(br(0), end, end),
+  ...addFinite(14, 12),
+  ...addFinite(15, 13),
+  ...seq(get(7), i32(16), add32, set(7)),
+  ...seq(br(0), end, end),
+  ...seq(get(6), get(17), store()),
+  ...end,
+];
+
 /**
  * The module's bytes. Its one import is `env.memory` (shared or not, as asked); its exports are
  * `step` (the multiscale step) and `tridiagonal` (a tridiagonal linear step, see above).
@@ -247,16 +299,24 @@ export function multiscaleStepWasmBytes(shared = false): Uint8Array {
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [4, ...type(9), ...type(6), ...type(5), ...type(7)]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]),
-    ...section(3, [8, 0, 1, 2, 2, 2, 1, 3, 2]),
+    ...section(3, [9, 0, 1, 2, 2, 2, 1, 3, 2, 3]),
     ...section(7, [
-      8,
-      ...['step', 'tridiagonal', 'bVsum', 'bPrep', 'bVrow', 'bWinit', 'bMrow', 'sgd1'].flatMap(
-        (fn, i) => [...name(fn), 0x00, i],
-      ),
+      9,
+      ...[
+        'step',
+        'tridiagonal',
+        'bVsum',
+        'bPrep',
+        'bVrow',
+        'bWinit',
+        'bMrow',
+        'sgd1',
+        'bInnov',
+      ].flatMap((fn, i) => [...name(fn), 0x00, i]),
     ]),
     ...section(10, [
-      8,
-      ...[body, tridiagonalBody, bVsum, bPrep, bVrow, bWinit, bMrow, sgd1].flatMap((b) => [
+      9,
+      ...[body, tridiagonalBody, bVsum, bPrep, bVrow, bWinit, bMrow, sgd1, bInnov].flatMap((b) => [
         ...uleb(b.length),
         ...b,
       ]),
@@ -306,6 +366,16 @@ export interface StepFunctions {
   ): void;
   /** The k = 1 step: outW = c0·w − c1·g. */
   sgd1(w: number, g: number, outW: number, m: number, c: number): void;
+  /** The 'shared' innovation's partial sums Σ (c·g)²·V over m entries (f64x2 stored at `acc`). */
+  bInnov(
+    g: number,
+    row0: number,
+    rowBytes: number,
+    k: number,
+    m: number,
+    c: number,
+    acc: number,
+  ): void;
 }
 
 /** Instantiates the module against `memory`, or returns null where SIMD or the import fails. */

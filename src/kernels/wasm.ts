@@ -313,12 +313,38 @@ function bayesianSimd(
   return m4;
 }
 
-/** The `BayesianMultiscaleInnovation` kernel of the `wasm` backend: a reduction over the heap. */
+/**
+ * The `BayesianMultiscaleInnovation` kernel of the `wasm` backend: a reduction over the heap, in
+ * float64. With SIMD and the curvature from the gradient, the `bInnov` function of `wasm-simd.ts`
+ * does the first n − n % 4 entries (two f64 lanes); the tail and `'given'` curvature run the JS
+ * loop.
+ */
 export function bayesianInnovationWasm(args: BayesianStepArgs): tf.TensorInfo[] {
   const be = args.backend as unknown as WasmBackendLike;
-  const n = size(args.inputs.gradient.shape);
-  const a = bayesianHeap(args, null, null);
-  const sum = innovationSum(a, n, 0, n, args.attrs);
+  const { inputs, attrs } = args;
+  const n = size(inputs.gradient.shape);
+  const b = bind(be, 32);
+  const m4 = b.fns !== null && attrs.curvature !== 'given' ? n - (n % 4) : 0;
+  let sum = 0;
+  if (m4 > 0) {
+    // Scratch: the f64 1/σ² at +0, the f64x2 partial sums at +16 (malloc aligns to 8 bytes).
+    const view = new DataView(b.memory.buffer);
+    view.setFloat64(b.scratch, 1 / attrs.observationNoise, true);
+    const k = attrs.gamma.length;
+    const rowB = 4 * n;
+    const vRows = addressOf(be, inputs.slot.dataId) + (k - 1) * rowB;
+    b.fns?.bInnov(
+      addressOf(be, inputs.gradient.dataId),
+      vRows,
+      rowB,
+      k,
+      m4,
+      b.scratch,
+      b.scratch + 16,
+    );
+    sum = view.getFloat64(b.scratch + 16, true) + view.getFloat64(b.scratch + 24, true);
+  }
+  sum += innovationSum(bayesianHeap(args, null, null), n, m4, n, attrs);
   const out = be.makeOutput([], 'float32');
   heapF32(bind(be, 0))[addressOf(be, out.dataId) >>> 2] = sum;
   return [out];
