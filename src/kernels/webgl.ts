@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerBayesianKernels } from './bayesian-step-kernel.js';
 import {
   type MultiscaleStepArgs,
   type MultiscaleStepConstants,
@@ -9,26 +10,8 @@ import {
   type TridiagonalStepArgs,
   type TridiagonalStepAttrs,
 } from './tridiagonal-step-kernel.js';
-
-/** The parts of `@tensorflow/tfjs-backend-webgl`'s `GPGPUProgram` used here (one output each). */
-interface Program {
-  variableNames: string[];
-  outputShape: number[];
-  userCode: string;
-  packedInputs?: boolean;
-  packedOutput?: boolean;
-}
-
-/** The parts of `MathBackendWebGL` used here. */
-interface WebGLBackendLike extends tf.KernelBackend {
-  runWebGLProgram(program: Program, inputs: tf.TensorInfo[], dtype: 'float32'): tf.TensorInfo;
-  disposeIntermediateTensorInfo(info: tf.TensorInfo): void;
-}
-
-/** A float32 constant as a GLSL literal (exact: nine significant digits round-trip a float32). */
-function lit(x: number): string {
-  return `(${Math.fround(x).toExponential(9)})`;
-}
+import { bayesianInnovationWebGL, bayesianStepWebGL } from './webgl-bayesian.js';
+import { call, lit, type Program, type WebGLBackendLike } from './webgl-program.js';
 
 /**
  * The new weight, one GPGPU pass over w, g and the slot rows (every row's flow into w at once).
@@ -124,22 +107,6 @@ function packedPrograms(shape: number[], r: number, a: MultiscaleStepConstants):
     }`,
   };
   return [weight, slot];
-}
-
-/** Runs another registered webgl kernel (Reshape, Slice) on TensorInfos. */
-function call(
-  name: string,
-  backend: tf.KernelBackend,
-  inputs: Record<string, tf.TensorInfo>,
-  attrs: Record<string, unknown>,
-): tf.TensorInfo {
-  const kernel = tf.getKernel(name, 'webgl');
-  if (kernel === undefined) throw new Error(`MultiscaleStep (webgl): no ${name} kernel`);
-  return kernel.kernelFunc({
-    inputs,
-    backend,
-    attrs: attrs as tf.NamedAttrMap,
-  }) as tf.TensorInfo;
 }
 
 /**
@@ -286,8 +253,9 @@ export function tridiagonalStepWebGL({
   return outputs;
 }
 
-/** Registers the `webgl` kernels (`MultiscaleStep`, `TridiagonalStep`). */
+/** Registers the `webgl` kernels (`MultiscaleStep`, `TridiagonalStep`, the Bayesian step). */
 export function registerWebGLKernels(): void {
   registerMultiscaleStepKernel('webgl', multiscaleStepWebGL);
   registerTridiagonalStepKernel('webgl', tridiagonalStepWebGL);
+  registerBayesianKernels('webgl', bayesianStepWebGL, bayesianInnovationWebGL);
 }

@@ -1,0 +1,347 @@
+// Browser-side checks of a backend's fused Bayesian kernels (BAYESIAN_STEP, BAYESIAN_INNOVATION)
+// against the generic tfjs-ops path and the float64 mean-field Kalman filter of
+// test/helpers/bayesian-reference.ts, in weights and in state. Each function computes in the page
+// and returns plain numbers; a spec (e.g. bayesian-webgl.spec.ts) makes the assertions. The same
+// cases as test/bayesian-fused.test.ts (cpu, wasm), plus pivots other than the last and sizes
+// where the reductions span many texels.
+import * as tf from '@tensorflow/tfjs';
+import { bayesianMultiscale } from '../../src/index.js';
+import {
+  BAYESIAN_INNOVATION,
+  BAYESIAN_STEP,
+  hasBayesianKernels,
+} from '../../src/kernels/bayesian-step-kernel.js';
+import { maxAbs, maxAbsDiff, normals } from '../helpers/backends.js';
+import { type Case, Reference } from '../helpers/bayesian-reference.js';
+
+/** The cases every backend runs, by name. */
+export const BAYESIAN_CASES: Record<string, Case> = {};
+for (const curvature of ['fisher', 'empiricalFisher', 'given'] as const) {
+  for (const innovation of ['shared', 'perRow', 'perWeight'] as const) {
+    BAYESIAN_CASES[`k=3, pivot 2, ${curvature}, ${innovation}`] = {
+      gamma: [0.5, 0.9, 0.999],
+      p: [0.3, 0.2, 0.1],
+      sigma2: 0.5,
+      curvature,
+      innovation,
+      shapes: [[5, 7], [13], [2, 3, 2], []],
+    };
+  }
+}
+Object.assign(BAYESIAN_CASES, {
+  'k=1, fisher, shared': {
+    gamma: [0.95],
+    p: [1],
+    sigma2: 1,
+    curvature: 'fisher',
+    innovation: 'shared',
+    shapes: [[9], [4, 4]],
+  },
+  'k=5, pivot 4, fisher, shared': {
+    gamma: [0.2, 0.6, 0.9, 0.99, 1],
+    p: [0.5, 0.4, 0.3, 0.2, 0.1],
+    sigma2: 2,
+    curvature: 'fisher',
+    innovation: 'shared',
+    shapes: [[33, 3]],
+  },
+  'k=3, pivot 0, empiricalFisher, perRow': {
+    gamma: [0.99, 0.3, 0.8],
+    p: [0.2, 0.5, 0.3],
+    sigma2: 0.7,
+    curvature: 'empiricalFisher',
+    innovation: 'perRow',
+    shapes: [[7, 129], [3, 5, 7], [1]],
+  },
+  'k=4, pivot 1, fisher, perWeight': {
+    gamma: [0.6, 0.999, 0.2, 0.9],
+    p: [0.3, 0.1, 0.4, 0.2],
+    sigma2: 1.5,
+    curvature: 'fisher',
+    innovation: 'perWeight',
+    shapes: [[31, 17], [3, 3, 3], [101]],
+  },
+  'k=4, pivot 1, given, shared, n = 20001': {
+    gamma: [0.6, 0.999, 0.2, 0.9],
+    p: [0.3, 0.1, 0.4, 0.2],
+    sigma2: 1.5,
+    curvature: 'given',
+    innovation: 'shared',
+    shapes: [[20001], [99, 101]],
+  },
+  'k=2, pivot 0, fisher, perRow, odd rows': {
+    gamma: [1, 0.7],
+    p: [0.2, 0.6],
+    sigma2: 0.3,
+    curvature: 'fisher',
+    innovation: 'perRow',
+    shapes: [[2001, 3], [5]],
+  },
+});
+
+/** Runs `steps` steps of one optimizer on seeded gradients; returns weights, subweights, variances. */
+function run(c: Case, steps: number, seed: number) {
+  const opt = bayesianMultiscale({
+    gamma: c.gamma,
+    priorVariance: c.p,
+    observationNoise: c.sigma2,
+    innovation: c.innovation,
+    curvature:
+      c.curvature === 'given'
+        ? ({ value }) => tf.add(0.5, tf.square(tf.sin(tf.add(value, 1))))
+        : c.curvature,
+  });
+  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  const w0 = c.shapes.map((s, i) => Float32Array.from(normals(seed + i, size(s))));
+  const vars = c.shapes.map((s, i) => tf.variable(tf.tensor(w0[i] as Float32Array, s)));
+  const ref = new Reference(c, w0);
+  for (let t = 0; t < steps; t++) {
+    const grads = c.shapes.map((s, i) =>
+      Float32Array.from(normals(1000 * seed + 10 * t + i, size(s)), (x) => 0.7 * x),
+    );
+    // The curvature function above, in float64 on the float32 weights it will see.
+    const curv =
+      c.curvature === 'given'
+        ? vars.map((v) => Float32Array.from(v.dataSync(), (x) => 0.5 + Math.sin(x + 1) ** 2))
+        : null;
+    ref.step(grads, curv);
+    const map: tf.NamedTensorMap = {};
+    vars.forEach((v, i) => {
+      // Through a program, as a gradient from backprop arrives (not a fresh upload).
+      map[v.name] = tf.tidy(() => tf.mul(tf.tensor(grads[i] as Float32Array, c.shapes[i]), 1));
+    });
+    opt.applyGradients(map);
+    tf.dispose(Object.values(map));
+  }
+  const out = vars.map((v) => {
+    const parts = opt.subweights(v);
+    const variances = opt.variances(v);
+    const r = {
+      w: Array.from(v.dataSync()),
+      parts: Array.from(parts.dataSync()),
+      variances: Array.from(variances.dataSync()),
+    };
+    tf.dispose([parts, variances]);
+    return r;
+  });
+  const expected = vars.map((_, w) => ({
+    w: ref.weight(w),
+    parts: (ref.mu[w] as Float64Array[]).flatMap((m) => Array.from(m)),
+    variances: (ref.v[w] as Float64Array[]).flatMap((m) => Array.from(m)),
+  }));
+  opt.dispose();
+  tf.dispose(vars);
+  return { out, expected };
+}
+
+/** Runs `fn` with the Bayesian kernels of `backend` unregistered (the generic tfjs-ops path). */
+export function generic<T>(backend: string, fn: () => T): T {
+  const kernels = [BAYESIAN_STEP, BAYESIAN_INNOVATION].map((name) => tf.getKernel(name, backend));
+  for (const k of kernels) if (k) tf.unregisterKernel(k.kernelName, backend);
+  try {
+    if (hasBayesianKernels(backend)) throw new Error('the fused kernels are still registered');
+    return fn();
+  } finally {
+    for (const k of kernels) if (k) tf.registerKernel(k);
+  }
+}
+
+/**
+ * Worst max|actual − expected| / max(max|expected|, 10⁻³) of the fused and the generic path
+ * against the float64 reference, per output (weights, subweights, variances), over 12 steps.
+ */
+export function equivalence(backend: string, name: string): Record<string, number> {
+  const c = BAYESIAN_CASES[name];
+  if (c === undefined) throw new Error(`no Bayesian case ${name}`);
+  const fused = run(c, 12, 3);
+  const ops = generic(backend, () => run(c, 12, 3));
+  const worst: Record<string, number> = {};
+  fused.expected.forEach((want, w) => {
+    for (const [label, got] of [
+      ['fused', fused.out[w]],
+      ['generic', ops.out[w]],
+    ] as const) {
+      if (got === undefined) throw new Error(`${label}: no output for weight ${w}`);
+      for (const part of ['w', 'parts', 'variances'] as const) {
+        const key = `${label} ${part}`;
+        const ratio = maxAbsDiff(got[part], want[part]) / Math.max(maxAbs(want[part]), 1e-3);
+        worst[key] = Math.max(worst[key] ?? 0, Number.isNaN(ratio) ? Infinity : ratio);
+      }
+    }
+  });
+  return worst;
+}
+
+/**
+ * One step of two variables with one gradient entry NaN (and again with it 0): whether that entry
+ * went NaN, whether all others stayed finite, and the others' largest difference from the run with
+ * 0 (relative to their size).
+ */
+export function nanEntry(
+  backend: string,
+  innovation: 'shared' | 'perRow',
+  path: 'fused' | 'generic',
+): { nan: boolean; othersFinite: boolean; relDiff: number } {
+  const go = (gv: number[]) => {
+    const opt = bayesianMultiscale({
+      timescales: [3, 300],
+      priorVariance: 1,
+      observationNoise: 1,
+      innovation,
+    });
+    const a = tf.variable(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]));
+    const b = tf.variable(tf.tensor1d([0.5, -0.5]));
+    const ga = tf.tensor2d(gv, [2, 3]);
+    const gb = tf.tensor1d([0.3, 0.1]);
+    opt.applyGradients({ [a.name]: ga, [b.name]: gb });
+    const out = [...a.dataSync(), ...b.dataSync()];
+    opt.dispose();
+    tf.dispose([a, b, ga, gb]);
+    return out;
+  };
+  const both = () => [
+    go([0.1, Number.NaN, -0.2, 0.4, 0.5, -0.6]),
+    go([0.1, 0, -0.2, 0.4, 0.5, -0.6]),
+  ];
+  const [withNaN, withZero] = (path === 'fused' ? both() : generic(backend, both)) as [
+    number[],
+    number[],
+  ];
+  const others = (x: number[]) => x.filter((_, i) => i !== 1);
+  return {
+    nan: Number.isNaN(withNaN[1]),
+    othersFinite: others(withNaN).every(Number.isFinite),
+    relDiff: maxAbsDiff(others(withNaN), others(withZero)) / maxAbs(others(withZero)),
+  };
+}
+
+/**
+ * Zero-size variables stepped beside a normal one (every innovation), and a scalar variable
+ * against the scalar Kalman filter: shapes kept, the other weight unchanged by the empty one,
+ * and the scalar's relative error.
+ */
+export function edgeShapes(
+  backend: string,
+  path: 'fused' | 'generic',
+): { shapesKept: boolean; emptyChangesNothing: boolean; scalarRelError: number } {
+  let shapesKept = true;
+  let emptyChangesNothing = true;
+  const within = <T>(fn: () => T) => (path === 'fused' ? fn() : generic(backend, fn));
+  for (const innovation of ['shared', 'perRow', 'perWeight'] as const) {
+    for (const shape of [[0], [0, 3], [3, 0]]) {
+      const go = (withEmpty: boolean) => {
+        const opt = bayesianMultiscale({
+          timescales: [3, 300],
+          priorVariance: 1,
+          observationNoise: 1,
+          innovation,
+        });
+        const empty = tf.variable(tf.zeros(shape));
+        const other = tf.variable(tf.tensor1d([0.5, -1]));
+        const ge = tf.zeros(shape);
+        const go = tf.tensor1d([0.3, -0.2]);
+        const map: tf.NamedTensorMap = { [other.name]: go };
+        if (withEmpty) map[empty.name] = ge;
+        opt.applyGradients(map);
+        opt.applyGradients(map);
+        const out = { shape: empty.shape, w: Array.from(other.dataSync()) };
+        opt.dispose();
+        tf.dispose([empty, other, ge, go]);
+        return out;
+      };
+      const [got, without] = within(() => [go(true), go(false)] as const);
+      shapesKept &&= tf.util.arraysEqual(got.shape, shape);
+      emptyChangesNothing &&= tf.util.arraysEqual(got.w, without.w);
+    }
+  }
+  const scalar = within(() => {
+    const opt = bayesianMultiscale({
+      gamma: [0.9],
+      priorVariance: 2,
+      observationNoise: 0.5,
+      curvature: 'empiricalFisher',
+    });
+    const s = tf.variable(tf.scalar(1.5));
+    const gs = tf.scalar(0.4);
+    opt.applyGradients({ [s.name]: gs });
+    opt.applyGradients({ [s.name]: gs });
+    const w = s.dataSync()[0] as number;
+    opt.dispose();
+    tf.dispose([s, gs]);
+    return w;
+  });
+  // Float64: ĝ = g/σ², h = ĝ², D = 1 + hV, μ ← γ(μ − vĝ/D), v ← γ²(v − v²h/D) + p(1 − γ²).
+  let mu = 1.5;
+  let v = 2;
+  for (let t = 0; t < 2; t++) {
+    const gh = 0.4 / 0.5;
+    const D = 1 + gh * gh * v;
+    mu = 0.9 * (mu - (v * gh) / D);
+    v = 0.81 * (v - (v * v * gh * gh) / D) + 2 * (1 - 0.81);
+  }
+  return { shapesKept, emptyChangesNothing, scalarRelError: Math.abs(scalar - mu) / Math.abs(mu) };
+}
+
+/**
+ * 20 training steps of a `[40, 30]` and a `[7]` weight (default options: `'fisher'`, `'shared'`)
+ * on `backend`: how many went through the fused kernels, how many reads back to the CPU the steps
+ * after the first made, and how many tensors steps 2–20 leaked.
+ */
+export function optimizerSteps(backend: string): {
+  stepCalls: number;
+  innovationCalls: number;
+  reads: number;
+  leaked: number;
+} {
+  const engine = tf.engine();
+  const original = engine.runKernel.bind(engine);
+  const be = tf.backend();
+  const readSync = be.readSync;
+  const read = be.read;
+  let stepCalls = 0;
+  let innovationCalls = 0;
+  let reads = 0;
+  engine.runKernel = ((name: string, ...rest: unknown[]) => {
+    if (name === BAYESIAN_STEP) stepCalls++;
+    if (name === BAYESIAN_INNOVATION) innovationCalls++;
+    return (original as (...a: unknown[]) => unknown)(name, ...rest);
+  }) as typeof engine.runKernel;
+  if (tf.getBackend() !== backend) throw new Error(`the active backend is ${tf.getBackend()}`);
+  const opt = bayesianMultiscale({
+    timescales: [3, 30, 300],
+    priorVariance: 1,
+    observationNoise: 1,
+  });
+  const a = tf.variable(tf.tensor(Float32Array.from(normals(1, 1200)), [40, 30]));
+  const b = tf.variable(tf.tensor(Float32Array.from(normals(2, 7)), [7]));
+  let after1 = 0;
+  try {
+    for (let t = 0; t < 20; t++) {
+      const ga = tf.tidy(() =>
+        tf.mul(tf.tensor(Float32Array.from(normals(10 + t, 1200)), [40, 30]), 0.3),
+      );
+      const gb = tf.tidy(() => tf.mul(tf.tensor(Float32Array.from(normals(100 + t, 7)), [7]), 0.3));
+      if (t === 1) {
+        be.readSync = (id) => {
+          reads++;
+          return readSync.call(be, id);
+        };
+        be.read = (id) => {
+          reads++;
+          return read.call(be, id);
+        };
+      }
+      opt.applyGradients({ [a.name]: ga, [b.name]: gb });
+      tf.dispose([ga, gb]);
+      if (t === 0) after1 = tf.memory().numTensors;
+    }
+  } finally {
+    engine.runKernel = original;
+    be.readSync = readSync;
+    be.read = read;
+  }
+  const leaked = tf.memory().numTensors - after1;
+  opt.dispose();
+  tf.dispose([a, b]);
+  return { stepCalls, innovationCalls, reads, leaked };
+}

@@ -1,0 +1,67 @@
+import { expect } from '@playwright/test';
+import { BAYESIAN_CASES } from './bayesian-equivalence.js';
+import { browserTest, runInPage } from './harness.js';
+
+const test = browserTest(new URL('./bayesian-webgl.entry.ts', import.meta.url));
+
+test.describe('fused Bayesian multiscale kernels on webgl', () => {
+  test.beforeEach(async ({ suitePage }) => {
+    const info = await runInPage<{ backend: string; registered: boolean }>(suitePage, 'setup');
+    expect(info).toEqual({ backend: 'webgl', registered: true });
+  });
+
+  for (const name of Object.keys(BAYESIAN_CASES)) {
+    test(`${name}: fused = generic = float64 Kalman, weights and state`, async ({ suitePage }) => {
+      const worst = await runInPage<Record<string, number>>(suitePage, 'equivalence', name);
+      expect(Object.keys(worst).length).toBe(6);
+      for (const [output, ratio] of Object.entries(worst)) {
+        expect(ratio, `${output}: max|Δ| / max(|reference|, 1e-3)`).toBeLessThanOrEqual(1e-4);
+      }
+    });
+  }
+
+  for (const innovation of ['shared', 'perRow'] as const) {
+    for (const path of ['fused', 'generic'] as const) {
+      test(`${innovation}, ${path}: a NaN gradient entry stays in its entry`, async ({
+        suitePage,
+      }) => {
+        const r = await runInPage<{ nan: boolean; othersFinite: boolean; relDiff: number }>(
+          suitePage,
+          'nanEntry',
+          innovation,
+          path,
+        );
+        expect(r.nan).toBe(true);
+        expect(r.othersFinite).toBe(true);
+        expect(r.relDiff).toBeLessThanOrEqual(1e-6);
+      });
+    }
+  }
+
+  for (const path of ['fused', 'generic'] as const) {
+    test(`${path}: zero-size variables change nothing; a scalar equals the scalar Kalman filter`, async ({
+      suitePage,
+    }) => {
+      const r = await runInPage<{
+        shapesKept: boolean;
+        emptyChangesNothing: boolean;
+        scalarRelError: number;
+      }>(suitePage, 'edgeShapes', path);
+      expect(r.shapesKept).toBe(true);
+      expect(r.emptyChangesNothing).toBe(true);
+      expect(r.scalarRelError).toBeLessThanOrEqual(1e-5);
+    });
+  }
+
+  test('optimizer steps go through both kernels, read nothing back and leak nothing', async ({
+    suitePage,
+  }) => {
+    const r = await runInPage<{
+      stepCalls: number;
+      innovationCalls: number;
+      reads: number;
+      leaked: number;
+    }>(suitePage, 'optimizerSteps');
+    expect(r).toEqual({ stepCalls: 40, innovationCalls: 40, reads: 0, leaked: 0 });
+  });
+});
