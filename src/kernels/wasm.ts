@@ -230,7 +230,7 @@ export function bayesianStepWasm(args: BayesianStepArgs): tf.TensorInfo[] {
   const simd = bind(be, 0).fns;
   const { attrs } = args;
   // SIMD for the default case ('shared' innovation, curvature from the gradient); the tail of
-  // n % 4 entries and the other cases run the JS loop over the same heap.
+  // n % 8 entries and the other cases run the JS loop over the same heap.
   const done =
     simd !== null && attrs.innovation === 'shared' && attrs.curvature !== 'given'
       ? bayesianSimd(be, simd, args, outW, outS, shared)
@@ -239,12 +239,9 @@ export function bayesianStepWasm(args: BayesianStepArgs): tf.TensorInfo[] {
   return [outW, outS];
 }
 
-/** Entries per block of the SIMD Bayesian step: its three scratch rows stay in L1/L2. */
-const BAYES_BLOCK = 2048;
-
 /**
- * The 'shared' Bayesian step on the first n − n % 4 entries with the SIMD functions of
- * `wasm-simd.ts`, block by block; returns how many entries it did.
+ * The 'shared' Bayesian step on the first n − n % 8 entries with `bStep` of `wasm-simd.ts` (one
+ * pass, 8 entries at a time, every row read and written once); returns how many entries it did.
  */
 function bayesianSimd(
   be: WasmBackendLike,
@@ -255,62 +252,44 @@ function bayesianSimd(
   shared: number,
 ): number {
   const n = size(inputs.value.shape);
-  const m4 = n - (n % 4);
-  if (m4 === 0) return 0;
+  const m8 = n - (n % 8);
+  if (m8 === 0) return 0;
   const k = attrs.gamma.length;
   const p = attrs.pivot;
   const gp = attrs.gamma[p] as number;
-  const consts = 4 * (4 + 4 + 4 * k + 4 * k);
-  const b = bind(be, consts + 3 * 4 * BAYES_BLOCK);
-  const base = b.scratch;
-  const [V, STEP, H] = [0, 1, 2].map((i) => base + consts + i * 4 * BAYES_BLOCK) as [
-    number,
-    number,
-    number,
-  ];
+  const b = bind(be, 16 + 32 * k);
   const heap = heapF32(b);
-  const c = base >>> 2;
+  const ints = new Int32Array(heap.buffer);
+  const c = b.scratch >>> 2;
   const invD = 1 / shared;
-  heap.set([1 / attrs.observationNoise, invD, attrs.curvature === 'fisher' ? invD : 1, 0], c);
-  heap[c + 4] = gp;
-  const others = attrs.gamma.map((_, i) => i).filter((i) => i !== p);
+  heap.set([1 / attrs.observationNoise, invD, attrs.curvature === 'fisher' ? invD : 1, gp], c);
   for (let i = 0; i < k; i++) {
     const gi = attrs.gamma[i] as number;
-    heap.set([gi * gi, invD, attrs.processNoise[i] as number, 1], c + 8 + 4 * i);
+    heap.set([gi * gi, attrs.processNoise[i] as number, 1, 0], c + 4 + 4 * i);
   }
-  others.forEach((i, r) => {
-    const gi = attrs.gamma[i] as number;
-    heap.set([gi, gi - gp, 0, 0], c + 8 + 4 * k + 4 * r);
-  });
   const rowB = 4 * n;
-  const w = addressOf(be, inputs.value.dataId);
-  const g = addressOf(be, inputs.gradient.dataId);
-  const s = addressOf(be, inputs.slot.dataId);
-  const ow = addressOf(be, outW.dataId);
-  const os = addressOf(be, outS.dataId);
-  const vRows = (k - 1) * rowB;
-  for (let i0 = 0; i0 < m4; i0 += BAYES_BLOCK) {
-    const m = Math.min(BAYES_BLOCK, m4 - i0);
-    const off = 4 * i0;
-    fns.bVsum(V, s + vRows + off, rowB, k, m);
-    fns.bPrep(g + off, STEP, H, m, base);
-    for (let i = 0; i < k; i++) {
-      fns.bVrow(os + vRows + i * rowB + off, s + vRows + i * rowB + off, H, m, base + 32 + 16 * i);
-    }
-    fns.bWinit(ow + off, w + off, V, STEP, m, base + 16);
-    others.forEach((i, r) => {
-      fns.bMrow(
-        os + r * rowB + off,
-        ow + off,
-        s + r * rowB + off,
-        s + vRows + i * rowB + off,
-        STEP,
-        m,
-        base + 32 + 16 * k + 16 * r,
-      );
+  attrs.gamma
+    .map((_, i) => i)
+    .filter((i) => i !== p)
+    .forEach((i, r) => {
+      const gi = attrs.gamma[i] as number;
+      const at = c + 4 + 4 * k + 4 * r;
+      heap.set([gi, gi - gp], at);
+      ints[at + 2] = (k - 1 + i) * rowB;
+      heap[at + 3] = 0;
     });
-  }
-  return m4;
+  fns.bStep(
+    addressOf(be, inputs.value.dataId),
+    addressOf(be, inputs.gradient.dataId),
+    addressOf(be, inputs.slot.dataId),
+    addressOf(be, outW.dataId),
+    addressOf(be, outS.dataId),
+    m8,
+    n,
+    b.scratch,
+    k,
+  );
+  return m8;
 }
 
 /**
