@@ -7,12 +7,16 @@ import { bennaFusi, MultiscaleOptimizer, momentum, multiscale } from '../../src/
 import { hasMultiscaleStepKernel, MULTISCALE_STEP } from '../../src/kernels/index.js';
 import { registerMultiscaleStepKernel } from '../../src/kernels/multiscale-step-kernel.js';
 import {
+  registerTridiagonalStepKernel,
   runTridiagonalStepKernel,
   type TridiagonalStepAttrs,
   tridiagonalStepOps,
 } from '../../src/kernels/tridiagonal-step-kernel.js';
+import { bindingLimits, lanes } from '../../src/kernels/webgpu/direct-pass.js';
 import { registerWebGPUKernels } from '../../src/kernels/webgpu/index.js';
 import { multiscaleStepWebGPU } from '../../src/kernels/webgpu/multiscale-step.js';
+import { type StepSplit, stepSplit } from '../../src/kernels/webgpu/split-step.js';
+import { tridiagonalStepWebGPU } from '../../src/kernels/webgpu/tridiagonal.js';
 import { maxAbs, maxAbsDiff, normals } from '../helpers/backends.js';
 import { beakerFinal } from '../helpers/beakers.js';
 
@@ -148,6 +152,195 @@ async function kernelsOfOneStep(alpha: number[], gamma: number[], n: number): Pr
   return info.kernelNames;
 }
 
+/**
+ * Runs `f` with some of the webgpu device's limits replaced by `overrides` (tfjs and the fused
+ * kernels read `device.limits` at every dispatch; binding less than the real device allows is
+ * valid), and records the storage bindings of every bind group the fused kernels create meanwhile.
+ */
+async function withLimits<T>(overrides: Record<string, number>, f: () => Promise<T>) {
+  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  const limits: Record<string, number> = {};
+  for (const key in device.limits)
+    limits[key] = (device.limits as unknown as Record<string, number>)[key] as number;
+  const seen = { ...limits, ...overrides };
+  let inKernel = false;
+  let calls = 0;
+  const groups: Array<Array<{ offset: number; size: number }>> = [];
+  const createBindGroup = device.createBindGroup;
+  device.createBindGroup = function (this: GPUDevice, descriptor: GPUBindGroupDescriptor) {
+    if (inKernel) {
+      const storage: Array<{ offset: number; size: number }> = [];
+      for (const entry of descriptor.entries) {
+        const { buffer, offset = 0, size } = entry.resource as GPUBufferBinding;
+        if ((buffer.usage & GPUBufferUsage.STORAGE) !== 0) {
+          storage.push({ offset, size: size ?? buffer.size - offset });
+        }
+      }
+      groups.push(storage);
+    }
+    return createBindGroup.call(this, descriptor);
+  };
+  const recorded =
+    <A>(kernel: (args: A) => tf.TensorInfo[]) =>
+    (args: A) => {
+      inKernel = true;
+      calls++;
+      try {
+        return kernel(args);
+      } finally {
+        inKernel = false;
+      }
+    };
+  registerMultiscaleStepKernel('webgpu', recorded(multiscaleStepWebGPU));
+  registerTridiagonalStepKernel('webgpu', recorded(tridiagonalStepWebGPU));
+  Object.defineProperty(device, 'limits', { value: seen, configurable: true });
+  device.pushErrorScope('validation');
+  let popped = false;
+  try {
+    const result = await f();
+    // A binding WebGPU rejects (too large, misaligned, writable ranges that overlap) is a
+    // validation error, not an exception: the dispatch is dropped and its outputs stay zero.
+    const validation = await device.popErrorScope();
+    popped = true;
+    const bindings = groups.flat();
+    const alignment = seen.minStorageBufferOffsetAlignment as number;
+    return {
+      result,
+      validationError: validation?.message ?? '',
+      /** Kernel calls and the bind groups (= dispatches) they made. */
+      calls,
+      dispatches: groups.length,
+      /** The largest storage binding, in bytes. */
+      largest: Math.max(0, ...bindings.map((b) => b.size)),
+      /** Storage bindings whose offset is not a multiple of minStorageBufferOffsetAlignment. */
+      misaligned: bindings.filter((b) => b.offset % alignment !== 0).length,
+      /** The most storage bindings one dispatch used. */
+      mostBindings: Math.max(0, ...groups.map((g) => g.length)),
+    };
+  } finally {
+    if (!popped) await device.popErrorScope();
+    delete (device as unknown as { limits?: unknown }).limits;
+    delete (device as unknown as { createBindGroup?: unknown }).createBindGroup;
+    registerWebGPUKernels();
+  }
+}
+
+/** The split the fused kernels choose for `rows` slot rows of n weights under the current limits. */
+function splitFor(rows: number, n: number): StepSplit {
+  const width = lanes(n);
+  return stepSplit(bindingLimits(tf.backend()), n / width, width, rows, {
+    kernel: 'test',
+    k: rows + 1,
+    n,
+  });
+}
+
+/** Step sizes for the multiscale tests: α_i > 0, γ spread over (0.5, 1] with the slowest 1. */
+function multiscaleConstants(k: number) {
+  const alpha = Array.from(normals(100 + k, k), (z) => 0.05 * Math.abs(z) + 0.01);
+  const gamma = Array.from({ length: k }, (_, i) => (i === 0 ? 1 : 1 - 0.5 * ((i + 0.5) / k)));
+  return { alpha, gamma };
+}
+
+/**
+ * The fused multiscale step through `MultiscaleOptimizer`, then the generic tfjs-ops path (kernel
+ * unregistered), both on webgpu, against the float64 reference. Errors are returned, not thrown.
+ */
+async function multiscaleFusedAndGeneric(k: number, n: number, steps: number) {
+  const { alpha, gamma } = multiscaleConstants(k);
+  const w0 = normals(200 + n, n);
+  const grads = normals(300 + k, n * steps);
+  const expected = referenceMultiscale(alpha, gamma, w0, grads, steps);
+  const attempt = async () => {
+    try {
+      const out = await runMultiscale(alpha, gamma, w0, grads, steps);
+      return { w: compare(out.w, expected.w), parts: compare(out.parts, expected.parts) };
+    } catch (error) {
+      return { error: String(error) };
+    }
+  };
+  const fused = await attempt();
+  tf.unregisterKernel(MULTISCALE_STEP, 'webgpu');
+  try {
+    return { fused, generic: await attempt(), moved: maxAbsDiff(expected.w, w0) };
+  } finally {
+    registerMultiscaleStepKernel('webgpu', multiscaleStepWebGPU);
+  }
+}
+
+/** Random stable bands of a k-coordinate chain with w at `pivot` (a `TridiagonalStep`'s attrs). */
+function randomBands(k: number, pivot: number): TridiagonalStepAttrs {
+  const z = normals(400 + 10 * k + pivot, 4 * k);
+  return {
+    pivot,
+    lower: Array.from({ length: k }, (_, j) => (j > 0 ? 0.1 * (z[j] as number) : 0)),
+    diag: Array.from({ length: k }, (_, j) => 0.6 + 0.05 * (z[k + j] as number)),
+    upper: Array.from({ length: k }, (_, j) => (j < k - 1 ? 0.1 * (z[2 * k + j] as number) : 0)),
+    input: Array.from({ length: k }, (_, j) => 0.1 * (z[3 * k + j] as number)),
+  };
+}
+
+/**
+ * The TridiagonalStep kernel and the elementwise-ops path (both on webgpu) against a float64 loop
+ * over the full state, `steps` steps on random stable bands with w at coordinate `pivot`.
+ */
+async function tridiagonalFusedAndOps(k: number, pivot: number, n: number, steps: number) {
+  const attrs = randomBands(k, pivot);
+  const x0 = normals(500 + k, k * n);
+  const grads = normals(600 + k, n * steps);
+  // Float64 reference on the full state, coordinate-major.
+  let x = Float64Array.from(x0);
+  for (let t = 0; t < steps; t++) {
+    const next = new Float64Array(k * n);
+    for (let j = 0; j < k; j++) {
+      for (let i = 0; i < n; i++) {
+        let v = (attrs.diag[j] as number) * (x[j * n + i] as number);
+        if (j > 0) v += (attrs.lower[j] as number) * (x[(j - 1) * n + i] as number);
+        if (j < k - 1) v += (attrs.upper[j] as number) * (x[(j + 1) * n + i] as number);
+        next[j * n + i] = v + (attrs.input[j] as number) * (grads[t * n + i] as number);
+      }
+    }
+    x = next;
+  }
+  const split = (state: Float64Array) => {
+    const rows = Array.from({ length: k }, (_, j) => state.subarray(j * n, (j + 1) * n));
+    const w = rows.splice(pivot, 1)[0] as Float64Array;
+    const slot = new Float64Array((k - 1) * n);
+    rows.forEach((r, j) => {
+      slot.set(r, j * n);
+    });
+    return { w, slot };
+  };
+  const start = split(x0);
+  const expected = split(x);
+  const run = async (fused: boolean) => {
+    let w: tf.Tensor = tf.tensor1d(Float32Array.from(start.w));
+    let slot: tf.Tensor = tf.tensor2d(Float32Array.from(start.slot), [k - 1, n]);
+    for (let t = 0; t < steps; t++) {
+      const g = tf.tensor1d(Float32Array.from(grads.subarray(t * n, (t + 1) * n)));
+      const next = fused
+        ? runTridiagonalStepKernel(w, g, slot, attrs)
+        : tridiagonalStepOps(w, g, slot, attrs);
+      tf.dispose([w, slot, g]);
+      w = next.value;
+      slot = next.slot;
+    }
+    const out = { w: await w.data(), slot: await slot.data() };
+    tf.dispose([w, slot]);
+    return out;
+  };
+  const fused = await run(true);
+  const ops = await run(false);
+  return {
+    fusedVsReference: compare(fused.w, expected.w),
+    slotVsReference: compare(fused.slot, expected.slot),
+    opsVsReference: compare(ops.w, expected.w),
+    opsSlotVsReference: compare(ops.slot, expected.slot),
+    fusedVsOps: compare(fused.w, ops.w),
+    moved: maxAbsDiff(expected.w, start.w),
+  };
+}
+
 Object.assign(globalThis, {
   suite: {
     /** Switches to webgpu, registers the fused kernels, reports the adapter. */
@@ -170,9 +363,7 @@ Object.assign(globalThis, {
      * cpu backend's result, for k subweights and n weights (n % 4 picks the vec4 or scalar shader).
      */
     async multiscaleEquivalence(k: number, n: number, steps: number) {
-      const alpha = Array.from(normals(100 + k, k), (z) => 0.05 * Math.abs(z) + 0.01);
-      // γ spread over (0.5, 1]; the slowest is exactly 1 (a non-decaying subweight).
-      const gamma = Array.from({ length: k }, (_, i) => (i === 0 ? 1 : 1 - 0.5 * ((i + 0.5) / k)));
+      const { alpha, gamma } = multiscaleConstants(k);
       const w0 = normals(200 + n, n);
       const grads = normals(300 + k, n * steps);
       const expected = referenceMultiscale(alpha, gamma, w0, grads, steps);
@@ -205,61 +396,7 @@ Object.assign(globalThis, {
     async tridiagonalEquivalence(k: number, pivot: number, n: number, steps: number) {
       await use('webgpu');
       registerWebGPUKernels();
-      const z = normals(400 + 10 * k + pivot, 4 * k);
-      const attrs: TridiagonalStepAttrs = {
-        pivot,
-        lower: Array.from({ length: k }, (_, j) => (j > 0 ? 0.1 * (z[j] as number) : 0)),
-        diag: Array.from({ length: k }, (_, j) => 0.6 + 0.05 * (z[k + j] as number)),
-        upper: Array.from({ length: k }, (_, j) =>
-          j < k - 1 ? 0.1 * (z[2 * k + j] as number) : 0,
-        ),
-        input: Array.from({ length: k }, (_, j) => 0.1 * (z[3 * k + j] as number)),
-      };
-      const x0 = normals(500 + k, k * n);
-      const grads = normals(600 + k, n * steps);
-      // Float64 reference on the full state, coordinate-major.
-      let x = Float64Array.from(x0);
-      for (let t = 0; t < steps; t++) {
-        const next = new Float64Array(k * n);
-        for (let j = 0; j < k; j++) {
-          for (let i = 0; i < n; i++) {
-            let v = (attrs.diag[j] as number) * (x[j * n + i] as number);
-            if (j > 0) v += (attrs.lower[j] as number) * (x[(j - 1) * n + i] as number);
-            if (j < k - 1) v += (attrs.upper[j] as number) * (x[(j + 1) * n + i] as number);
-            next[j * n + i] = v + (attrs.input[j] as number) * (grads[t * n + i] as number);
-          }
-        }
-        x = next;
-      }
-      const split = (state: Float64Array) => {
-        const rows = Array.from({ length: k }, (_, j) => state.subarray(j * n, (j + 1) * n));
-        const w = rows.splice(pivot, 1)[0] as Float64Array;
-        const slot = new Float64Array((k - 1) * n);
-        rows.forEach((r, j) => {
-          slot.set(r, j * n);
-        });
-        return { w, slot };
-      };
-      const start = split(x0);
-      const expected = split(x);
-      const run = async (fused: boolean) => {
-        let w: tf.Tensor = tf.tensor1d(Float32Array.from(start.w));
-        let slot: tf.Tensor = tf.tensor2d(Float32Array.from(start.slot), [k - 1, n]);
-        for (let t = 0; t < steps; t++) {
-          const g = tf.tensor1d(Float32Array.from(grads.subarray(t * n, (t + 1) * n)));
-          const next = fused
-            ? runTridiagonalStepKernel(w, g, slot, attrs)
-            : tridiagonalStepOps(w, g, slot, attrs);
-          tf.dispose([w, slot, g]);
-          w = next.value;
-          slot = next.slot;
-        }
-        const out = { w: await w.data(), slot: await slot.data() };
-        tf.dispose([w, slot]);
-        return out;
-      };
-      const fused = await run(true);
-      const ops = await run(false);
+      const comparisons = await tridiagonalFusedAndOps(k, pivot, n, steps);
       // The kernels a coupled Benna–Fusi step runs on webgpu.
       const opt = bennaFusi({ learningRate: 0.5, beakers: k, form: 'coupled' });
       const v = tf.variable(tf.zeros([n]));
@@ -268,14 +405,7 @@ Object.assign(globalThis, {
       const info = await tf.profile(() => opt.applyGradients({ [v.name]: g }));
       tf.dispose([v, g]);
       opt.dispose();
-      return {
-        fusedVsReference: compare(fused.w, expected.w),
-        slotVsReference: compare(fused.slot, expected.slot),
-        opsVsReference: compare(ops.w, expected.w),
-        fusedVsOps: compare(fused.w, ops.w),
-        moved: maxAbsDiff(expected.w, start.w),
-        kernels: info.kernelNames,
-      };
+      return { ...comparisons, kernels: info.kernelNames };
     },
 
     async momentumVsTfjs(form: 'diagonal' | 'coupled', nesterov: boolean) {
@@ -293,37 +423,87 @@ Object.assign(globalThis, {
      * real GPU: folded or grid-strided dispatches. Returns the comparisons, or the error.
      */
     async lowDispatchLimit(k: number, n: number, limit: number) {
-      const alpha = Array.from(normals(100 + k, k), (z) => 0.05 * Math.abs(z) + 0.01);
-      const gamma = Array.from({ length: k }, (_, i) => (i === 0 ? 1 : 1 - 0.5 * ((i + 0.5) / k)));
-      const w0 = normals(200 + n, n);
-      const grads = normals(300 + k, n * 3);
-      const expected = referenceMultiscale(alpha, gamma, w0, grads, 3);
       await use('webgpu');
       registerWebGPUKernels();
       const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-      const limits: Record<string, number> = {};
-      for (const key in device.limits)
-        limits[key] = (device.limits as unknown as Record<string, number>)[key] as number;
-      Object.defineProperty(device, 'limits', {
-        value: { ...limits, maxComputeWorkgroupsPerDimension: limit },
-        configurable: true,
-      });
-      const attempt = async () => {
+      const run = await withLimits({ maxComputeWorkgroupsPerDimension: limit }, async () => ({
+        ...(await multiscaleFusedAndGeneric(k, n, 3)),
+        // What the backend reads while the override is in place.
+        seen: device.limits.maxComputeWorkgroupsPerDimension,
+      }));
+      return run.result;
+    },
+
+    /** The coupled chain (fused and elementwise ops) under a lowered dispatch limit. */
+    async tridiagonalLowDispatchLimit(k: number, pivot: number, n: number, limit: number) {
+      await use('webgpu');
+      registerWebGPUKernels();
+      const run = await withLimits({ maxComputeWorkgroupsPerDimension: limit }, async () => {
         try {
-          return compare((await runMultiscale(alpha, gamma, w0, grads, 3)).w, expected.w);
+          return await tridiagonalFusedAndOps(k, pivot, n, 3);
         } catch (error) {
           return { error: String(error) };
         }
-      };
-      try {
-        const fused = await attempt();
-        tf.unregisterKernel(MULTISCALE_STEP, 'webgpu');
-        const generic = await attempt();
-        registerMultiscaleStepKernel('webgpu', multiscaleStepWebGPU);
-        return { fused, generic, seen: device.limits.maxComputeWorkgroupsPerDimension };
-      } finally {
-        delete (device as unknown as { limits?: unknown }).limits;
-      }
+      });
+      return run.result;
+    },
+
+    /**
+     * The multiscale step with the device's `maxStorageBufferBindingSize` lowered to `bytes` and
+     * `maxStorageBuffersPerShaderStage` to WebGPU's minimum, 8: the fused kernel must bind the
+     * slot as byte ranges over several dispatches (as k = 8 at N = 10⁸ needs on a real GPU).
+     * Returns fused and generic vs float64, the split the kernel chose and what it bound.
+     */
+    async lowBindingLimit(k: number, n: number, bytes: number, steps: number) {
+      await use('webgpu');
+      registerWebGPUKernels();
+      const limits = { maxStorageBufferBindingSize: bytes, maxStorageBuffersPerShaderStage: 8 };
+      const run = await withLimits(limits, async () => ({
+        ...(await multiscaleFusedAndGeneric(k, n, steps)),
+        split: splitFor(k - 1, n),
+      }));
+      const { result, ...bound } = run;
+      return { ...result, ...bound };
+    },
+
+    /** `lowBindingLimit` for the TridiagonalStep kernel (k coordinates, w at `pivot`). */
+    async tridiagonalLowBindingLimit(
+      k: number,
+      pivot: number,
+      n: number,
+      bytes: number,
+      steps: number,
+    ) {
+      await use('webgpu');
+      registerWebGPUKernels();
+      const limits = { maxStorageBufferBindingSize: bytes, maxStorageBuffersPerShaderStage: 8 };
+      const run = await withLimits(limits, async () => ({
+        ...(await tridiagonalFusedAndOps(k, pivot, n, steps)),
+        split: splitFor(k - 1, n),
+      }));
+      const { result, ...bound } = run;
+      return { ...result, ...bound };
+    },
+
+    /** The error the fused step gives when its slot would exceed `maxBufferSize` (lowered). */
+    async slotBeyondMaxBufferSize(k: number, n: number) {
+      await use('webgpu');
+      registerWebGPUKernels();
+      const run = await withLimits({ maxBufferSize: 4 * (k - 1) * n - 4 }, async () => {
+        const opt = new MultiscaleOptimizer(multiscaleConstants(k));
+        const w = tf.variable(tf.zeros([n]));
+        const g = tf.ones([n]);
+        try {
+          opt.applyGradients({ [w.name]: g });
+          return 'no error';
+        } catch (error) {
+          return String(error);
+        } finally {
+          tf.dispose([w, g]);
+          opt.dispose();
+        }
+      });
+      return run.result;
     },
 
     async sgdVsTfjs() {

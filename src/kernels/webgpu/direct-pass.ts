@@ -16,6 +16,13 @@
  * - the parameter buffer comes from the backend's buffer manager and is released after submission,
  *   as tfjs does with its own uniforms.
  *
+ * A pass may be several dispatches (`runDispatches`), each binding whole tensors or byte ranges of
+ * them: one storage binding may cover at most `maxStorageBufferBindingSize` bytes (2 GiB on large
+ * GPUs, 128 MiB on many others), so a step over a larger tensor binds it as several ranges of the
+ * same `GPUBuffer` (see `split-step.ts`). Every pipeline has an explicit bind-group layout (outputs
+ * `storage`, inputs `read-only-storage`, the parameters `uniform`), so a dispatch may declare a
+ * binding its shader does not read.
+ *
  * Those members are not part of tfjs's public typings; `WebGPUBackendInternals` names the ones used
  * (checked against @tensorflow/tfjs-backend-webgpu 4.22), and `checkInternals` fails with a clear
  * error if a future version renames them.
@@ -122,8 +129,6 @@ export interface DirectPass {
   items: number;
 }
 
-const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
-
 /** Throws a clear error when the backend is not the tfjs WebGPU backend this module knows. */
 export function checkInternals(backend: tf.KernelBackend): WebGPUBackendInternals {
   const b = backend as unknown as Partial<WebGPUBackendInternals>;
@@ -163,21 +168,103 @@ export function workgroupsFor(items: number, backend?: tf.KernelBackend): number
   return Math.max(1, Math.min(Math.ceil(items / WORKGROUP_SIZE), limit));
 }
 
-function pipelineFor(device: GPUDevice, key: string, code: string): GPUComputePipeline {
+/** The device limits that decide how a pass binds its tensors (read at every dispatch). */
+export interface BindingLimits {
+  /** `maxStorageBufferBindingSize`: the most bytes one storage binding may cover. */
+  bindingBytes: number;
+  /** `minStorageBufferOffsetAlignment`: a binding's byte offset is a multiple of this. */
+  offsetAlignment: number;
+  /** `maxStorageBuffersPerShaderStage`: storage bindings one shader may declare. */
+  storageBindings: number;
+  /** `maxBufferSize`: the largest buffer, so the largest tensor, the device can hold. */
+  bufferBytes: number;
+}
+
+/** The backend device's `BindingLimits`. */
+export function bindingLimits(backend: tf.KernelBackend): BindingLimits {
+  const limits = checkInternals(backend).device.limits;
+  return {
+    bindingBytes: limits.maxStorageBufferBindingSize,
+    offsetAlignment: limits.minStorageBufferOffsetAlignment,
+    storageBindings: limits.maxStorageBuffersPerShaderStage,
+    bufferBytes: limits.maxBufferSize,
+  };
+}
+
+/** A storage binding of a dispatch: one of the pass's tensors, whole or a byte range of it. */
+export interface TensorBinding {
+  /** Index into the pass's tensors: its outputs first, then its inputs. */
+  tensor: number;
+  /**
+   * Bytes bound: `offset` a multiple of `minStorageBufferOffsetAlignment`, `size` a multiple of 4
+   * and at most `maxStorageBufferBindingSize`. Absent: the whole buffer.
+   */
+  range?: { offset: number; size: number };
+}
+
+/** One dispatch of a `MultiDispatchPass`. */
+export interface Dispatch {
+  /** Identifies `code` for the pipeline cache. */
+  key: string;
+  /** WGSL with entry point `main`: storage bindings 0 … m−1 as `bindings`, the uniform at m. */
+  code: string;
+  /** Storage bindings 0 … m−1 in order (outputs are `read_write`, inputs `read`). */
+  bindings: TensorBinding[];
+  /** Bytes of the uniform parameter struct (padded here to 16). */
+  params: ArrayBuffer;
+  /** Number of work items (threads needed without the grid-stride loop). */
+  items: number;
+}
+
+/** Dispatches, recorded in order, that write fresh outputs from the same inputs. */
+export interface MultiDispatchPass {
+  inputs: tf.TensorInfo[];
+  /** Shapes of the float32 outputs. */
+  outputShapes: number[][];
+  /**
+   * In order: a dispatch sees what the earlier ones wrote (WebGPU orders dispatches in a pass and
+   * makes their storage writes visible to later ones).
+   */
+  dispatches: Dispatch[];
+}
+
+interface Pipeline {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+}
+
+const pipelines = new WeakMap<GPUDevice, Map<string, Pipeline>>();
+
+/** The pipeline of `code` with an explicit layout: `kinds[i]` for binding i, the uniform last. */
+function pipelineFor(
+  device: GPUDevice,
+  key: string,
+  code: string,
+  kinds: GPUBufferBindingType[],
+): Pipeline {
   let cache = pipelines.get(device);
   if (cache === undefined) {
     cache = new Map();
     pipelines.set(device, cache);
   }
-  let pipeline = cache.get(key);
-  if (pipeline === undefined) {
-    pipeline = device.createComputePipeline({
-      layout: 'auto',
+  const cacheKey = `${key}|${kinds.join(',')}`;
+  let entry = cache.get(cacheKey);
+  if (entry === undefined) {
+    const layout = device.createBindGroupLayout({
+      entries: [...kinds, 'uniform' as const].map((type, binding) => ({
+        binding,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: { type },
+      })),
+    });
+    const pipeline = device.createComputePipeline({
+      layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
       compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
     });
-    cache.set(key, pipeline);
+    entry = { pipeline, layout };
+    cache.set(cacheKey, entry);
   }
-  return pipeline;
+  return entry;
 }
 
 function bufferOf(backend: WebGPUBackendInternals, info: tf.TensorInfo): GPUBuffer {
@@ -192,41 +279,86 @@ function bufferOf(backend: WebGPUBackendInternals, info: tf.TensorInfo): GPUBuff
 }
 
 /**
- * Records one dispatch of `pass` on the tfjs WebGPU backend and returns its outputs as new float32
- * tensor infos (owned by the caller, like any kernel's outputs).
+ * Records the dispatches of `pass` on the tfjs WebGPU backend, in order, and returns the pass's
+ * outputs as new float32 tensor infos (owned by the caller, like any kernel's outputs).
  */
-export function runDirectPass(backend: tf.KernelBackend, pass: DirectPass): tf.TensorInfo[] {
+export function runDispatches(backend: tf.KernelBackend, pass: MultiDispatchPass): tf.TensorInfo[] {
   const b = checkInternals(backend);
   const outputs = pass.outputShapes.map((shape) => b.makeTensorInfo(shape, 'float32'));
-  if (pass.items === 0) return outputs;
-  const buffers = [...outputs, ...pass.inputs].map((t) => bufferOf(b, t));
-  const size = Math.ceil(pass.params.byteLength / 16) * 16;
-  const params = b.bufferManager.acquireBuffer(
-    size,
-    GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-  );
-  b.queue.writeBuffer(params, 0, pass.params, 0, pass.params.byteLength);
-  b.uniformPendingDisposal.push(params);
-  const pipeline = pipelineFor(b.device, pass.key, pass.code);
-  const bindGroup = b.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [
-      ...buffers.map((buffer, i) => ({ binding: i, resource: { buffer } })),
-      { binding: buffers.length, resource: { buffer: params, size } },
-    ],
-  });
-  for (const t of [...outputs, ...pass.inputs]) b.commandQueueOwnedIds.add(t.dataId);
-  b.ensureCommandEncoderReady();
-  if (b.computePassEncoder == null) {
-    b.computePassEncoder = (b.commandEncoder as GPUCommandEncoder).beginComputePass({});
-  }
-  b.computePassEncoder.setPipeline(pipeline);
-  b.computePassEncoder.setBindGroup(0, bindGroup);
-  b.computePassEncoder.dispatchWorkgroups(workgroupsFor(pass.items, backend));
-  b.dispatchCountInPass++;
-  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= b.dispatchCountInPass) {
-    b.endComputePassEncoder();
-    b.submitQueue();
+  const dispatches = pass.dispatches.filter((d) => d.items > 0);
+  if (dispatches.length === 0) return outputs;
+  const tensors = [...outputs, ...pass.inputs];
+  const buffers = tensors.map((t) => bufferOf(b, t));
+  for (const t of tensors) b.commandQueueOwnedIds.add(t.dataId);
+  for (const d of dispatches) {
+    const size = Math.ceil(d.params.byteLength / 16) * 16;
+    const params = b.bufferManager.acquireBuffer(
+      size,
+      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    );
+    b.queue.writeBuffer(params, 0, d.params, 0, d.params.byteLength);
+    b.uniformPendingDisposal.push(params);
+    const kinds = d.bindings.map(
+      (x): GPUBufferBindingType => (x.tensor < outputs.length ? 'storage' : 'read-only-storage'),
+    );
+    const { pipeline, layout } = pipelineFor(b.device, d.key, d.code, kinds);
+    const bindGroup = b.device.createBindGroup({
+      layout,
+      entries: [
+        ...d.bindings.map((x, binding) => ({
+          binding,
+          resource: { buffer: buffers[x.tensor] as GPUBuffer, ...x.range },
+        })),
+        { binding: d.bindings.length, resource: { buffer: params, size } },
+      ],
+    });
+    b.ensureCommandEncoderReady();
+    if (b.computePassEncoder == null) {
+      b.computePassEncoder = (b.commandEncoder as GPUCommandEncoder).beginComputePass({});
+    }
+    b.computePassEncoder.setPipeline(pipeline);
+    b.computePassEncoder.setBindGroup(0, bindGroup);
+    b.computePassEncoder.dispatchWorkgroups(workgroupsFor(d.items, backend));
+    b.dispatchCountInPass++;
+    if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= b.dispatchCountInPass) {
+      b.endComputePassEncoder();
+      b.submitQueue();
+    }
   }
   return outputs;
+}
+
+/**
+ * Records one dispatch of `pass` on the tfjs WebGPU backend, every tensor bound whole, and returns
+ * its outputs as new float32 tensor infos (owned by the caller, like any kernel's outputs). Throws
+ * when a tensor exceeds the device's `maxStorageBufferBindingSize` (split such a pass over byte
+ * ranges with `runDispatches`).
+ */
+export function runDirectPass(backend: tf.KernelBackend, pass: DirectPass): tf.TensorInfo[] {
+  const { bindingBytes } = bindingLimits(backend);
+  const shapes = [...pass.outputShapes, ...pass.inputs.map((t) => t.shape)];
+  for (const shape of shapes) {
+    const bytes = 4 * shape.reduce((a, x) => a * x, 1);
+    if (bytes > bindingBytes) {
+      throw new Error(
+        `multiscale-optimizer: a tensor of shape [${shape.join(', ')}] (${bytes} bytes) exceeds ` +
+          `this device's maxStorageBufferBindingSize (${bindingBytes} bytes) in ${pass.key}; ` +
+          'bind it as byte ranges over several dispatches (runDispatches)',
+      );
+    }
+  }
+  const tensors = pass.outputShapes.length + pass.inputs.length;
+  return runDispatches(backend, {
+    inputs: pass.inputs,
+    outputShapes: pass.outputShapes,
+    dispatches: [
+      {
+        key: pass.key,
+        code: pass.code,
+        bindings: Array.from({ length: tensors }, (_, tensor) => ({ tensor })),
+        params: pass.params,
+        items: pass.items,
+      },
+    ],
+  });
 }

@@ -13,61 +13,61 @@
  * of 4 the kernel works on `vec4<f32>` (16-byte loads and stores).
  *
  * k = 1 has one output and runs through tfjs's own program interface (`runWebGPUProgram`); k ≥ 2
- * has two outputs and runs through `direct-pass.ts`.
+ * has two outputs and runs through `split-step.ts`: one dispatch when the slot fits one storage
+ * binding, else windows of rows and entries bound as byte ranges, so any k runs at any N whose slot
+ * the device can hold (`maxBufferSize`). (At k = 1 nothing needs splitting: w and g are tensors
+ * that tfjs's own ops have already bound whole.)
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { MultiscaleStepArgs } from '../multiscale-step-kernel.js';
-import {
-  lanes,
-  runDirectPass,
-  stepParams,
-  stepShader,
-  WORKGROUP_SIZE,
-  workgroupsFor,
-} from './direct-pass.js';
+import { lanes, WORKGROUP_SIZE, workgroupsFor } from './direct-pass.js';
+import { largestGroups, type RowGroup, runSplitStep, type SplitStepSpec } from './split-step.js';
 
-/**
- * WGSL of the fused step for `rows` = k−1 ≥ 1 slot rows, on `width` floats per work item. The
- * row loop is unrolled, so a thread keeps its weight and gradient in registers.
- */
-export function multiscaleStepWgsl(rows: number, width: 1 | 4): string {
-  const body = Array.from(
-    { length: rows },
-    (_, r) => `
-    {
-      let c = p.rows[${r}];
-      let j = ${r}u * n + i;
-      let s = slot[j];
-      acc = acc + c.z * s;
-      newSlot[j] = c.x * s - c.y * gi;
-    }`,
-  ).join('');
-  return stepShader(
-    width,
-    `  pivotDecay : f32,
-  totalRate : f32,
-  rows : array<vec4<f32>, ${rows}>,`,
-    `    var acc = p.pivotDecay * value[i] - p.totalRate * gi;${body}
-    newValue[i] = acc;`,
-  );
+/** A group of slot rows; the first group also starts w′ from w and g. */
+interface MultiscaleGroup extends RowGroup {
+  first: boolean;
 }
 
-/** The uniform block of `multiscaleStepWgsl`: sizes, then (γ_r, α_r, γ_r − γ_p, 0) per row. */
-function multiscaleParams(
-  items: number,
-  attrs: MultiscaleStepArgs['attrs'],
-  backend: tf.KernelBackend,
-): ArrayBuffer {
+/**
+ * The fused step as a `SplitStepSpec`: scalars (γ_p, Σα), one row (γ_r, α_r, γ_r − γ_p, 0) per
+ * slot row. Rows are grouped by what one dispatch can bind (each row is read and written). The
+ * first group computes
+ * w′ = γ_p w − (Σα) g + Σ_group (γ_r − γ_p) S_r, later groups add their rows' terms to w′.
+ * The row loop is unrolled, so a thread keeps its weight and gradient in registers.
+ */
+function multiscaleSpec(attrs: MultiscaleStepArgs['attrs']): SplitStepSpec<MultiscaleGroup> {
   const rows = attrs.decays.length;
-  const { buffer, f } = stepParams(items, rows, backend);
-  f[2] = attrs.pivotDecay;
-  f[3] = attrs.totalRate;
-  for (let r = 0; r < rows; r++) {
-    f[4 + 4 * r] = attrs.decays[r] as number;
-    f[5 + 4 * r] = attrs.rates[r] as number;
-    f[6 + 4 * r] = attrs.cross[r] as number;
-  }
-  return buffer;
+  return {
+    kernel: 'MultiscaleStep',
+    k: rows + 1,
+    scalars: [attrs.pivotDecay, attrs.totalRate],
+    rows: attrs.decays.map((d, r) => [d, attrs.rates[r] as number, attrs.cross[r] as number, 0]),
+    groups: (split) =>
+      largestGroups(rows, split, (size) => {
+        const groups: MultiscaleGroup[] = [];
+        for (let r = 0; r < rows; r += size) {
+          const span = [r, Math.min(rows, r + size)] as const;
+          groups.push({ read: span, write: span, first: r === 0 });
+        }
+        return groups;
+      }),
+    groupKey: (group) => (group.first ? 'first' : 'add'),
+    body(group, read, write) {
+      const start = group.first ? 'p.c.x * value[i] - p.c.y * gi' : 'newValue[i]';
+      let code = `    var acc = ${start};`;
+      for (let r = group.read[0]; r < group.read[1]; r++) {
+        code += `
+    {
+      let c = p.rows[${r}];
+      let s = ${read(r)};
+      acc = acc + c.z * s;
+      ${write(r)} = c.x * s - c.y * gi;
+    }`;
+      }
+      return `${code}
+    newValue[i] = acc;`;
+    },
+  };
 }
 
 /** The k = 1 step (w' = γ w − α g) as a tfjs `WebGPUProgram`: one input pair, one output. */
@@ -130,18 +130,5 @@ export function multiscaleStepWebGPU({
     );
     return [out];
   }
-  const rows = attrs.decays.length;
-  const width = lanes(n);
-  const items = n / width;
-  if (rows * n >= 2 ** 32) {
-    throw new Error(`MultiscaleStep (webgpu): ${rows}·${n} slot entries exceed 32-bit indexing`);
-  }
-  return runDirectPass(backend, {
-    key: `multiscaleStep_r${rows}_v${width}`,
-    code: multiscaleStepWgsl(rows, width),
-    inputs: [value, gradient, slot],
-    outputShapes: [value.shape, slot.shape],
-    params: multiscaleParams(items, attrs, backend),
-    items,
-  });
+  return runSplitStep(backend, multiscaleSpec(attrs), { value, gradient, slot }, lanes(n));
 }

@@ -8,49 +8,83 @@
  * (three multiply-adds and one for the gradient per coordinate), and writes the new weight and slot
  * rows once: (2k+1)·4 bytes per weight, as for the multiscale step. Grid-stride loop over
  * 256-thread workgroups; `vec4<f32>` when n is a multiple of 4. Two outputs, so it runs through
- * `direct-pass.ts`.
+ * `split-step.ts`: one dispatch when the slot fits one storage binding, else windows of
+ * coordinates and entries bound as byte ranges (any k at any N the device can hold).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { TridiagonalStepArgs } from '../tridiagonal-step-kernel.js';
-import { lanes, runDirectPass, stepParams, stepShader } from './direct-pass.js';
+import { lanes } from './direct-pass.js';
+import { largestGroups, type RowGroup, runSplitStep, type SplitStepSpec } from './split-step.js';
 
-/** WGSL of the step for k coordinates with w at `pivot`, on `width` floats per work item. */
-export function tridiagonalStepWgsl(k: number, pivot: number, width: 1 | 4): string {
-  const row = (j: number) => (j < pivot ? j : j - 1);
-  const load = Array.from({ length: k }, (_, j) =>
-    j === pivot ? `    let x${j} = value[i];` : `    let x${j} = slot[${row(j)}u * n + i];`,
-  ).join('\n');
-  const step = Array.from({ length: k }, (_, j) => {
-    const terms = [`c.y * x${j}`, 'c.w * gi'];
-    if (j > 0) terms.unshift(`c.x * x${j - 1}`);
-    if (j < k - 1) terms.push(`c.z * x${j + 1}`);
-    const target = j === pivot ? 'newValue[i]' : `newSlot[${row(j)}u * n + i]`;
-    return `    {\n      let c = p.bands[${j}];\n      ${target} = ${terms.join(' + ')};\n    }`;
-  }).join('\n');
-  return stepShader(
-    width,
-    `  pad0 : u32,
-  pad1 : u32,
-  bands : array<vec4<f32>, ${k}>,`,
-    `${load}\n${step}`,
-  );
+/** A group of coordinates [from, to) of the state; w is coordinate `pivot`, the others slot rows. */
+interface CoordinateGroup extends RowGroup {
+  coordinates: readonly [number, number];
 }
 
-/** The uniform block: sizes, then (l_j, d_j, u_j, b_j) per coordinate. */
-function bandParams(
-  items: number,
-  attrs: TridiagonalStepArgs['attrs'],
-  backend: tf.KernelBackend,
-): ArrayBuffer {
+/**
+ * The slot rows of the non-pivot coordinates in [from, to) (clamped to 0 … k): slot row of
+ * coordinate j is j below the pivot and j − 1 above it, so they are consecutive.
+ */
+function slotRowsOf(from: number, to: number, k: number, pivot: number): [number, number] {
+  const row = (j: number) => (j < pivot ? j : j - 1);
+  const a = Math.max(0, from);
+  const b = Math.min(k, to);
+  const first = a === pivot ? a + 1 : a;
+  const last = b - 1 === pivot ? b - 2 : b - 1;
+  return first > last ? [0, 0] : [row(first), row(last) + 1];
+}
+
+/**
+ * The step as a `SplitStepSpec`, with rows (l_j, d_j, u_j, b_j) per coordinate. Coordinates are
+ * grouped so a group's reads (its coordinates and one neighbour on each side) and writes fit the
+ * slot bindings of one dispatch: the largest group size that fits.
+ */
+function tridiagonalSpec(attrs: TridiagonalStepArgs['attrs']): SplitStepSpec<CoordinateGroup> {
   const k = attrs.diag.length;
-  const { buffer, f } = stepParams(items, k, backend);
-  for (let j = 0; j < k; j++) {
-    f[4 + 4 * j] = j > 0 ? (attrs.lower[j] as number) : 0;
-    f[5 + 4 * j] = attrs.diag[j] as number;
-    f[6 + 4 * j] = j < k - 1 ? (attrs.upper[j] as number) : 0;
-    f[7 + 4 * j] = attrs.input[j] as number;
-  }
-  return buffer;
+  const { pivot } = attrs;
+  const groupsOf = (size: number) => {
+    const groups: CoordinateGroup[] = [];
+    for (let j = 0; j < k; j += size) {
+      const to = Math.min(k, j + size);
+      groups.push({
+        coordinates: [j, to],
+        read: slotRowsOf(j - 1, to + 1, k, pivot),
+        write: slotRowsOf(j, to, k, pivot),
+      });
+    }
+    return groups;
+  };
+  return {
+    kernel: 'TridiagonalStep',
+    k,
+    scalars: [],
+    rows: attrs.diag.map((d, j) => [
+      j > 0 ? (attrs.lower[j] as number) : 0,
+      d,
+      j < k - 1 ? (attrs.upper[j] as number) : 0,
+      attrs.input[j] as number,
+    ]),
+    groups: (split) => largestGroups(k, split, groupsOf),
+    groupKey: (group) => `p${pivot}_c${group.coordinates.join('-')}`,
+    body(group, read, write) {
+      const [from, to] = group.coordinates;
+      const x = (j: number) => (j === pivot ? 'value[i]' : read(j < pivot ? j : j - 1));
+      const lines: string[] = [];
+      for (let j = Math.max(0, from - 1); j < Math.min(k, to + 1); j++) {
+        lines.push(`    let x${j} = ${x(j)};`);
+      }
+      for (let j = from; j < to; j++) {
+        const terms = [`c.y * x${j}`, 'c.w * gi'];
+        if (j > 0) terms.unshift(`c.x * x${j - 1}`);
+        if (j < k - 1) terms.push(`c.z * x${j + 1}`);
+        const target = j === pivot ? 'newValue[i]' : write(j < pivot ? j : j - 1);
+        lines.push(
+          `    {\n      let c = p.rows[${j}];\n      ${target} = ${terms.join(' + ')};\n    }`,
+        );
+      }
+      return lines.join('\n');
+    },
+  };
 }
 
 /** The `TridiagonalStep` kernel function for the `webgpu` backend. */
@@ -60,19 +94,6 @@ export function tridiagonalStepWebGPU({
   backend,
 }: TridiagonalStepArgs): tf.TensorInfo[] {
   const { value, gradient, slot } = inputs;
-  const k = attrs.diag.length;
   const n = value.shape.reduce((a, b) => a * b, 1);
-  if ((k - 1) * n >= 2 ** 32) {
-    throw new Error(`TridiagonalStep (webgpu): ${k - 1}·${n} slot entries exceed 32-bit indexing`);
-  }
-  const width = lanes(n);
-  const items = n / width;
-  return runDirectPass(backend, {
-    key: `tridiagonalStep_k${k}_p${attrs.pivot}_v${width}`,
-    code: tridiagonalStepWgsl(k, attrs.pivot, width),
-    inputs: [value, gradient, slot],
-    outputShapes: [value.shape, slot.shape],
-    params: bandParams(items, attrs, backend),
-    items,
-  });
+  return runSplitStep(backend, tridiagonalSpec(attrs), { value, gradient, slot }, lanes(n));
 }

@@ -1,0 +1,335 @@
+/**
+ * A fused optimizer step on WebGPU (outputs `newValue`, `newSlot`; inputs `value`, `gradient`,
+ * `slot` with r slot rows of n entries each) in dispatches whose storage bindings fit the device.
+ *
+ * One storage binding covers at most `maxStorageBufferBindingSize` bytes (2 GiB − 4 on an H200
+ * through Dawn, 128 MiB by default), so at k = 8 and N = 10⁸ the slot (7 rows × 4·10⁸ bytes) does
+ * not fit one binding. When every tensor fits, the step is one dispatch over whole tensors. When
+ * not, it is split into **windows**:
+ *
+ * - a window covers a chunk of entries [c₀, c₀ + C) of every row it touches, and a group of slot
+ *   rows (all of them when they fit, else as many as the bindings allow);
+ * - each binding is a byte range of the tensor's one `GPUBuffer`: `value`, `gradient` and
+ *   `newValue` over the chunk, and the slot rows of the group in **segments** of consecutive rows
+ *   (ρ·n + c₀ … (ρ+m−1)·n + c₀ + C), each segment one binding of at most the limit;
+ * - a range starts at the offset aligned down to `minStorageBufferOffsetAlignment`, and the shader
+ *   adds the difference (`p.at`, fewer than an alignment's worth of entries) to its indices;
+ * - a window's shader is generated for its rows: row r of the slot is `in<s>[δ_s + q·n + l]` with
+ *   segment s, row q inside it and l the entry inside the chunk. The row → binding mapping is fixed
+ *   at code generation, so no shader indexes an array of bindings at run time.
+ *
+ * Why windows of rows and chunks of entries, not only more bindings: a shader stage may declare
+ * only `maxStorageBuffersPerShaderStage` storage bindings (8 on many devices), three of which are
+ * w, g and w′; a slot split into more segments than the rest allows must be split over dispatches
+ * anyway. Chunking entries alone cannot help either, since a chunk of entries touches every row,
+ * n entries apart. So each dispatch reads and writes a group of rows; a kernel says what its group
+ * reads and writes (`RowGroup`), and consecutive dispatches see each other's writes (the multiscale
+ * step accumulates w′ over its row groups). The split costs nothing when everything fits (one
+ * dispatch, offsets 0) and, when it does not, re-reads w′ and g once per extra row group.
+ *
+ * Indices stay below 2³² because each is taken inside one binding (≤ 4 GiB), not over the tensor.
+ * A tensor larger than `maxBufferSize` cannot exist in tfjs at all: that throws a clear error.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  type BindingLimits,
+  bindingLimits,
+  type Dispatch,
+  runDispatches,
+  WORKGROUP_SIZE,
+  workgroupsFor,
+} from './direct-pass.js';
+
+/** Slot rows a group of dispatches reads and writes: half-open `[from, to)`, possibly empty. */
+export interface RowGroup {
+  read: readonly [number, number];
+  write: readonly [number, number];
+}
+
+/** How a step over r slot rows of n entries binds its tensors on this device. */
+export interface StepSplit {
+  /** Every tensor fits one binding: one dispatch over whole tensors. */
+  whole: boolean;
+  /** Work items (floats or vec4s) per dispatch: all n, or a multiple of the offset alignment. */
+  chunk: number;
+  /** Consecutive slot rows one binding covers. */
+  rowsPerBinding: number;
+  /** Storage bindings one dispatch may use for slot segments (after w′, w and g). */
+  slotBindings: number;
+  /**
+   * Segments of the written slot one dispatch may bind. Writable bindings of one buffer must not
+   * overlap, and a segment's range starts up to an alignment before its first row's chunk, so
+   * several are allowed only when the chunk leaves that much of every row unbound (chunk + align
+   * − 1 ≤ n); else 1.
+   */
+  writeSegments: number;
+}
+
+/** Bytes of a binding never exceed this, so every index inside one stays below 2³². */
+const MAX_BINDING_BYTES = 2 ** 32 - 4;
+
+/**
+ * The split of a step over `slotRows` rows of `items` work items of `width` floats each, for the
+ * device `limits`. `what` names the kernel, `k` and `n` the step, in the errors.
+ */
+export function stepSplit(
+  limits: BindingLimits,
+  items: number,
+  width: 1 | 4,
+  slotRows: number,
+  what: { kernel: string; k: number; n: number },
+): StepSplit {
+  const unit = 4 * width;
+  const slotBytes = slotRows * items * unit;
+  if (slotBytes > limits.bufferBytes) {
+    throw new Error(
+      `${what.kernel} (webgpu): k = ${what.k} at N = ${what.n} weights needs a slot of ` +
+        `${slotBytes} bytes, more than this device's maxBufferSize (${limits.bufferBytes} bytes); ` +
+        'tfjs cannot hold a tensor that large (use fewer weights per variable or a smaller k)',
+    );
+  }
+  const slotBindings = limits.storageBindings - 3;
+  if (slotBindings < 4) {
+    throw new Error(
+      `${what.kernel} (webgpu): the device allows ${limits.storageBindings} storage buffers per ` +
+        'shader stage; the fused step needs at least 7 (WebGPU guarantees 8)',
+    );
+  }
+  const perBinding = Math.floor(Math.min(limits.bindingBytes, MAX_BINDING_BYTES) / unit);
+  if (slotRows * items <= perBinding) {
+    return { whole: true, chunk: items, rowsPerBinding: slotRows, slotBindings, writeSegments: 1 };
+  }
+  const align = Math.max(limits.offsetAlignment, unit) / unit;
+  // A range starts up to align − 1 entries before its data (the offset aligned down).
+  const room = perBinding - (align - 1);
+  // At most half the binding for the chunk, the rest for the stride between rows of a segment;
+  // and, when possible, align − 1 entries of each row left out, so written segments are disjoint.
+  const half = Math.floor(room / 2 / align) * align;
+  const disjoint = Math.floor((items - (align - 1)) / align) * align;
+  if (half < 1) {
+    throw new Error(
+      `${what.kernel} (webgpu): maxStorageBufferBindingSize (${limits.bindingBytes} bytes) is ` +
+        `below two offset alignments (${limits.offsetAlignment} bytes)`,
+    );
+  }
+  const chunk = disjoint >= 1 ? Math.min(half, disjoint) : Math.min(half, items);
+  const rowsPerBinding = Math.min(slotRows, Math.floor((room - chunk) / items) + 1);
+  return {
+    whole: false,
+    chunk,
+    rowsPerBinding,
+    slotBindings,
+    writeSegments: disjoint >= 1 ? slotBindings : 1,
+  };
+}
+
+/** Segments of consecutive rows [from, to), at most `size` rows each. */
+function segments([from, to]: readonly [number, number], size: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let r = from; r < to; r += size) out.push([r, Math.min(to, r + size)]);
+  return out;
+}
+
+/** Whether one dispatch can bind what `group` reads and writes under `split`. */
+function fits(group: RowGroup, split: StepSplit): boolean {
+  const reads = segments(group.read, split.rowsPerBinding).length;
+  const writes = segments(group.write, split.rowsPerBinding).length;
+  return writes <= split.writeSegments && reads + writes <= split.slotBindings;
+}
+
+/**
+ * The groups `make(size)` for the largest size ≤ `most` whose every group fits one dispatch under
+ * `split` (`make(1)` must always fit: a group that reads at most 3 rows and writes 1 does).
+ */
+export function largestGroups<G extends RowGroup>(
+  most: number,
+  split: StepSplit,
+  make: (size: number) => G[],
+): G[] {
+  for (let size = most; size > 1; size--) {
+    const groups = make(size);
+    if (groups.every((g) => fits(g, split))) return groups;
+  }
+  return make(1);
+}
+
+/** A fused step to split: its constants, its row groups and the WGSL of one group. */
+export interface SplitStepSpec<G extends RowGroup> {
+  /** The kernel's name (pipeline keys, errors). */
+  kernel: string;
+  /** The k of the step, for errors. */
+  k: number;
+  /** Up to 4 scalars, as `p.c.x` … `p.c.w` in WGSL. */
+  scalars: number[];
+  /** One vec4 of constants per row of the kernel, as `p.rows[j]` in WGSL. */
+  rows: number[][];
+  /** The row groups, each dispatched in turn over every chunk (in order). */
+  groups(split: StepSplit): G[];
+  /**
+   * Identifies a group's WGSL beyond k, the width and its rows' segments (pipeline cache): every
+   * attribute that changes the code, such as w's coordinate, must be in it.
+   */
+  groupKey(group: G): string;
+  /**
+   * WGSL of the loop body for one entry of `group`: `value[i]`, `gi` (the gradient),
+   * `newValue[i]`, `read(r)` and `write(r)` for slot row r (an expression, an assignable place).
+   */
+  body(group: G, read: (row: number) => string, write: (row: number) => string): string;
+}
+
+/** The inputs of a fused step, as the kernel received them. */
+export interface StepInputs {
+  value: tf.TensorInfo;
+  gradient: tf.TensorInfo;
+  slot: tf.TensorInfo;
+}
+
+const LANES = ['x', 'y', 'z', 'w'] as const;
+
+/** `p.at[…].x` etc.: the index delta of slot segment `s`. */
+function delta(s: number): string {
+  return `p.at[${s >> 2}].${LANES[s & 3]}`;
+}
+
+/** WGSL of one window shape: `writes` then `reads` segments, the body of `group`. */
+function windowWgsl<G extends RowGroup>(
+  spec: SplitStepSpec<G>,
+  group: G,
+  width: 1 | 4,
+  writes: Array<[number, number]>,
+  reads: Array<[number, number]>,
+): string {
+  const T = width === 4 ? 'vec4<f32>' : 'f32';
+  const place = (segs: Array<[number, number]>, name: string, first: number) => (row: number) => {
+    const s = segs.findIndex(([a, b]) => row >= a && row < b);
+    if (s < 0) throw new Error(`${spec.kernel}: row ${row} is not bound in this window`);
+    const q = row - (segs[s] as [number, number])[0];
+    return `${name}${s}[${delta(first + s)} + ${q === 0 ? '' : `${q}u * n + `}l]`;
+  };
+  const decls = [
+    ...writes.map(
+      (_, s) => `@group(0) @binding(${3 + s}) var<storage, read_write> out${s} : array<${T}>;`,
+    ),
+    ...reads.map(
+      (_, s) =>
+        `@group(0) @binding(${3 + writes.length + s}) var<storage, read> in${s} : array<${T}>;`,
+    ),
+  ].join('\n');
+  const deltas = Math.max(1, Math.ceil((writes.length + reads.length) / 4));
+  return `
+struct Params {
+  n : u32,
+  threads : u32,
+  count : u32,
+  v : u32,
+  at : array<vec4<u32>, ${deltas}>,
+  c : vec4<f32>,
+  rows : array<vec4<f32>, ${Math.max(1, spec.rows.length)}>,
+};
+@group(0) @binding(0) var<storage, read_write> newValue : array<${T}>;
+@group(0) @binding(1) var<storage, read> value : array<${T}>;
+@group(0) @binding(2) var<storage, read> gradient : array<${T}>;
+${decls}
+@group(0) @binding(${3 + writes.length + reads.length}) var<uniform> p : Params;
+
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) id : vec3<u32>) {
+  let n = p.n;
+  for (var l = id.x; l < p.count; l = l + p.threads) {
+    let i = p.v + l;
+    let gi = gradient[i];
+${spec.body(group, place(reads, 'in', writes.length), place(writes, 'out', 0))}
+  }
+}
+`;
+}
+
+/**
+ * Runs `spec` on the tfjs WebGPU backend over `inputs` (w and g of n entries, the slot of
+ * `rows` × n), split as `stepSplit` decides for this device; returns `[newValue, newSlot]`.
+ */
+export function runSplitStep<G extends RowGroup>(
+  backend: tf.KernelBackend,
+  spec: SplitStepSpec<G>,
+  inputs: StepInputs,
+  width: 1 | 4,
+): tf.TensorInfo[] {
+  const { value, gradient, slot } = inputs;
+  const n = value.shape.reduce((a, b) => a * b, 1);
+  const items = n / width;
+  const slotRows = slot.shape[0] as number;
+  const limits = bindingLimits(backend);
+  const split = stepSplit(limits, items, width, slotRows, { kernel: spec.kernel, k: spec.k, n });
+  const unit = 4 * width;
+  const align = Math.max(limits.offsetAlignment, unit) / unit;
+  /** The binding of entries [start, start + length) (in units) and its index delta. */
+  const range = (start: number, length: number) => {
+    const base = Math.floor(start / align) * align;
+    return {
+      range: { offset: base * unit, size: (start - base + length) * unit },
+      delta: start - base,
+    };
+  };
+  const dispatches: Dispatch[] = [];
+  for (const group of spec.groups(split)) {
+    const writes = segments(group.write, split.rowsPerBinding);
+    const reads = segments(group.read, split.rowsPerBinding);
+    const key =
+      `${spec.kernel}_k${spec.k}_v${width}_${spec.groupKey(group)}_` +
+      `w${writes.map((s) => s.join('-')).join('.')}_r${reads.map((s) => s.join('-')).join('.')}`;
+    const code = windowWgsl(spec, group, width, writes, reads);
+    for (let c0 = 0; c0 < items; c0 += split.chunk) {
+      const count = Math.min(split.chunk, items - c0);
+      const v = range(c0, count);
+      // Outputs [newValue, newSlot] are tensors 0, 1; inputs [value, gradient, slot] 2, 3, 4.
+      const slotRanges = [
+        ...writes.map(([a, b]) => ({
+          tensor: 1,
+          ...range(a * items + c0, (b - a - 1) * items + count),
+        })),
+        ...reads.map(([a, b]) => ({
+          tensor: 4,
+          ...range(a * items + c0, (b - a - 1) * items + count),
+        })),
+      ];
+      const deltas = Math.max(1, Math.ceil(slotRanges.length / 4));
+      const rows = Math.max(1, spec.rows.length);
+      const params = new ArrayBuffer(16 + 16 * deltas + 16 + 16 * rows);
+      const u = new Uint32Array(params);
+      u[0] = items;
+      u[1] = workgroupsFor(count, backend) * WORKGROUP_SIZE;
+      u[2] = count;
+      u[3] = v.delta;
+      slotRanges.forEach((s, j) => {
+        u[4 + j] = s.delta;
+      });
+      const f = new Float32Array(params);
+      const c = 4 + 4 * deltas;
+      spec.scalars.forEach((x, j) => {
+        f[c + j] = x;
+      });
+      spec.rows.forEach((row, j) => {
+        row.forEach((x, m) => {
+          f[c + 4 + 4 * j + m] = x;
+        });
+      });
+      dispatches.push({
+        key,
+        code,
+        bindings: [
+          { tensor: 0, range: v.range },
+          { tensor: 2, range: v.range },
+          { tensor: 3, range: v.range },
+          ...slotRanges.map(({ tensor, range }) => ({ tensor, range })),
+        ],
+        params,
+        items: count,
+      });
+    }
+  }
+  return runDispatches(backend, {
+    inputs: [value, gradient, slot],
+    outputShapes: [value.shape, slot.shape],
+    dispatches,
+  });
+}
