@@ -47,9 +47,9 @@ const NOTES = [
   "- **wasm**: a 0.5 kB hand-assembled WebAssembly SIMD module (`src/kernels/wasm-simd.ts`) imports the tfjs wasm backend's own memory and runs the step in one pass over the heap. This beats both a JS loop over the heap and the fewest-tfjs-ops formulation (about seven SIMD ops over the stacked state, or a `matMul` that repacks the state every step); it also imports the shared heap of tfjs's threaded build; without WebAssembly SIMD the kernel falls back to a JS loop.",
   "- **webgl**: two GPGPU passes (one output per program): the new weight, and all the new slot rows. Rank-2/3 weights run packed programs (four entries per texel, the layout tfjs's matMul and elementwise ops use), so training never pays pack/unpack passes. In this run webgl is **SwiftShader, a software renderer on the same two CPU cores**: its cost is per fragment and per shader instruction, not memory bandwidth, so its ratios say little about a real GPU, where each pass is bandwidth-bound and two passes beat momentum's four.",
   '- **coupled form**: `LinearDynamicsOptimizer` recognises a tridiagonal transition whose weight reads one coordinate (Benna–Fusi chains, momentum, k = 2 systems whose readout has one non-zero entry) and runs a fused `TridiagonalStep` kernel (cpu loop, wasm SIMD, two packed webgl passes, one WGSL pass on webgpu) or a few elementwise ops per coordinate elsewhere; a dense (k−1)×k product remains for other T, including k = 2 systems whose readout has two non-zero entries.',
-  "- **Bayesian multiscale**: on cpu and wasm one fused pass per weight (`src/kernels/bayesian-step-kernel.ts`: a blocked JS loop over the typed arrays, on wasm over the backend's heap), plus for the 'shared' innovation one reduction pass per weight whose scalar stays a tensor (no read-back). It moves (2k−1)·2 + 2 floats per weight and the reduction k + 1 more, about 2.5× a multiscale step's bytes at k = 5. webgl and webgpu run the tfjs-ops path (no fused Bayesian kernel there yet).",
-  '- **JS loop floor (cpu)**: the same-bytes loop is timed with fresh output arrays and reusing them. A tfjs kernel must return new tensors, so every fused cpu step allocates its outputs, and a fresh multi-megabyte `Float32Array` is fresh memory from the OS whose pages fault in on first write; on this VM that costs as much as or more than the arithmetic (in a direct measurement the Bayesian k = 5 loop at N = 10⁶ took 1.0–2.6 s with fresh outputs against 0.2–0.5 s reusing them, under a load average near 20). That allocation is the floor for cpu kernels under tfjs\'s immutable-tensor model; the "reusing" ratio shows the arithmetic alone.',
-  "- **wasm Bayesian**: the default case ('shared' innovation, curvature from the gradient) runs five small SIMD functions of `wasm-simd.ts` block by block (V = Σv, then ĝ/D and ĥ, each variance row, w, each mean row), with the block's scratch rows in cache; `'perRow'`, `'perWeight'`, a curvature function and the n % 4 tail run the JS loop over the heap.",
+  "- **Bayesian multiscale**: one fused pass per weight on every backend (`src/kernels/bayesian-step-kernel.ts` holds the contract and the cpu loop; `wasm-simd.ts`, `webgl-bayesian.ts` and `webgpu/bayesian.ts` the others), plus for the 'shared' innovation one reduction per weight on the device whose scalar stays a tensor (no read-back). The step moves (2k−1)·2 + 2 floats per entry and the reduction k + 1 more: about 2.4× a multiscale step's bytes at k = 5, the least this ratio can be on a bandwidth-bound machine.",
+  "- **wasm Bayesian**: the default case ('shared' innovation, curvature from the gradient) is one SIMD pass (`bStep`, 8 entries at a time with V, ĝ/D and ĥ in registers) after one SIMD reduction in float64 (`bInnov`); `'perRow'`, `'perWeight'`, a curvature function and the n % 8 tail run the JS loop over the heap.",
+  "- **Allocation floor (cpu)**: a tfjs kernel must return new tensors, so every fused cpu step allocates its outputs, and the same-bytes JS loop is timed both with fresh output arrays and reusing them. With glibc, an allocation above its mmap threshold (which grows to at most 32 MiB) comes straight from `mmap` and every page faults in on first write, every step; on a virtual machine a page fault can cost microseconds. At N = 10⁶, k = 5 the Bayesian slot is 36 MB (above) and the multiscale slot 16 MB (below, reused from the heap), which is why the Bayesian table also reports the two kernels' loops timed over output arrays allocated once. Where this dominates, running Node with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` (huge pages for those mappings) or a larger `glibc.malloc.mmap_threshold` lowers the floor for every tfjs cpu op; `npm run bench -- --backends=cpu` under that variable shows by how much on a given machine. Recycling output arrays inside the kernel is not an option: on cpu `dataSync()` returns the tensor's own array, which a caller may keep after disposing the tensor.",
   "- On wasm the tridiagonal SIMD pass costs more than the diagonal one although both move the same bytes: per entry and coordinate it does four multiply-adds and a table lookup against three, and tfjs's heap allocations are only 8-byte aligned, which hurts its 16-byte loads more (on 16-byte-aligned buffers the two functions differ by about 1.4×).",
   '- Small N (10⁴) is dominated by per-call overhead (engine bookkeeping, a few µs per op), not bandwidth; the floor ratios are meaningful at 10⁶.',
   '',
@@ -115,7 +115,9 @@ function targets(results: BackendResult[]): string[] {
     if (b === undefined) return '–';
     const x = b.bayesianMs / b.multiscaleMs;
     const how = b.genericMs === null ? ', tfjs ops (no fused kernel)' : ', fused';
-    return `${mark(x <= 3)} ${f(x)}× at ${sizeName(b.n)}${how}`;
+    const lp = b.loops ?? null;
+    const net = lp === null ? '' : `; kernel loops alone ${f(lp.bayesianMs / lp.multiscaleMs)}×`;
+    return `${mark(x <= 3)} ${f(x)}× at ${sizeName(b.n)}${how}${net}`;
   });
   row('model.fit overhead of k=4 over momentum ≤ 10%', (r) => {
     const x = (100 * (r.fit.multiscaleMs - r.fit.momentumMs)) / r.fit.momentumMs;
@@ -187,6 +189,13 @@ export function renderResults(meta: Meta, results: BackendResult[]): string {
         }`,
         '',
       );
+      const lp = b.loops ?? null;
+      if (lp !== null) {
+        out.push(
+          `The two kernels' loops alone, timed with them, writing into output arrays allocated once (no per-step allocation, no tfjs bookkeeping): multiscale ${ms(lp.multiscaleMs)} ms (w and ${b.k - 1} rows), Bayesian innovation sum + step ${ms(lp.bayesianMs)} ms (w and ${2 * b.k - 1} rows), ${f(lp.bayesianMs / lp.multiscaleMs)}×. The rest of each step is the allocation of its outputs (see "Allocation floor" below).`,
+          '',
+        );
+      }
     }
     out.push('Tensor count (one 10⁴-parameter weight) after step 1 and after step 1000:', '');
     out.push('| optimizer | after 1 step | after 1000 steps |', '| --- | ---: | ---: |');

@@ -2,7 +2,14 @@
 // Chromium (webgl) runs the same code bundled by esbuild (bench/webgl.entry.ts).
 import * as tf from '@tensorflow/tfjs';
 import { bayesianMultiscale, bennaFusi, multiscale, powerLaw } from '../src/index.js';
-import { BAYESIAN_INNOVATION, BAYESIAN_STEP } from '../src/kernels/bayesian-step-kernel.js';
+import {
+  BAYESIAN_INNOVATION,
+  BAYESIAN_STEP,
+  type BayesianStepAttrs,
+  bayesianStepLoop,
+  innovationSum,
+} from '../src/kernels/bayesian-step-kernel.js';
+import { multiscaleStepLoop } from '../src/kernels/cpu.js';
 import { MULTISCALE_STEP } from '../src/kernels/multiscale-step-kernel.js';
 
 /** How much to measure. */
@@ -52,6 +59,12 @@ export interface BackendResult {
     multiscaleMs: number;
     bayesianMs: number;
     genericMs: number | null;
+    /**
+     * cpu only: the two kernels' loops alone, timed with the steps, writing into output arrays
+     * reused from step to step (no allocation, no tfjs bookkeeping): the multiscale loop, and the
+     * Bayesian innovation sum plus step loop. Null elsewhere.
+     */
+    loops: { multiscaleMs: number; bayesianMs: number } | null;
   }[];
   /**
    * cpu only: multiscale k = 4 vs a plain JS loop that moves the same bytes (reads w, g and 3
@@ -322,10 +335,9 @@ async function bayesianTable(o: BenchOptions, n: number): Promise<BackendResult[
   ];
   // The JS-loop kernels need ~10 calls before V8's optimizing compiler has them.
   for (const m of made) for (let i = 0; i < 10; i++) m.variant.run();
-  const t = await timeVariants(
-    made.map((m) => m.variant),
-    o,
-  );
+  const loops = backend === 'cpu' ? kernelLoops(n, k) : null;
+  const t = await timeVariants([...made.map((m) => m.variant), ...(loops?.variants ?? [])], o);
+  loops?.dispose();
   for (const m of made) m.dispose();
   const kernels = [BAYESIAN_STEP, BAYESIAN_INNOVATION].map((name) => tf.getKernel(name, backend));
   let genericMs: number | null = null;
@@ -347,8 +359,61 @@ async function bayesianTable(o: BenchOptions, n: number): Promise<BackendResult[
       multiscaleMs: t.get('multiscale') as number,
       bayesianMs: t.get('bayesian') as number,
       genericMs,
+      loops:
+        loops === null
+          ? null
+          : { multiscaleMs: t.get('loopM') as number, bayesianMs: t.get('loopB') as number },
     },
   ];
+}
+
+/**
+ * cpu: the multiscale and Bayesian kernels' loops over arrays allocated once (`loopM`, `loopB`),
+ * with the Bayesian optimizer's default attributes for k timescales.
+ */
+function kernelLoops(n: number, k: number): { variants: Variant[]; dispose: () => void } {
+  const fill = (len: number, seed: number, scale = 1) =>
+    Float32Array.from(tf.randomNormal([len], 0, scale, 'float32', seed).dataSync(), Math.abs);
+  const w = fill(n, 1);
+  const g = fill(n, 2, 1e-3);
+  const sM = fill((k - 1) * n, 3);
+  const sB = fill((2 * k - 1) * n, 4);
+  const outW = new Float32Array(n);
+  const outM = new Float32Array((k - 1) * n);
+  const outB = new Float32Array((2 * k - 1) * n);
+  const prior = powerLaw({ band: [1, 1e4], count: k, variance: 5 });
+  const gamma = prior.gamma;
+  const attrs: BayesianStepAttrs = {
+    gamma,
+    processNoise: gamma.map((x, i) => (prior.priorVariance[i] as number) * (1 - x * x)),
+    pivot: 0,
+    observationNoise: 1,
+    curvature: 'fisher',
+    innovation: 'shared',
+    groups: n,
+  };
+  const arrays = { w, wAt: 0, g, gAt: 0, s: sB, sAt: 0, h: null, hAt: 0 };
+  const rowsM = Array.from({ length: k - 1 }, (_, j) => 0.9 - 0.1 * j);
+  const probe = tf.scalar(0);
+  return {
+    variants: [
+      {
+        name: 'loopM',
+        run: () => multiscaleStepLoop(w, g, sM, outW, outM, rowsM, rowsM, rowsM, 1, 0.01),
+        probe: () => probe,
+      },
+      {
+        name: 'loopB',
+        run: () => {
+          const a = { ...arrays, outW, outWAt: 0, outS: outB, outSAt: 0 };
+          const sum = innovationSum(a, n, 0, n, attrs);
+          bayesianStepLoop(a, n, attrs, (1 + Math.sqrt(1 + 4 * sum)) / 2);
+        },
+        probe: () => probe,
+      },
+    ],
+    dispose: () => probe.dispose(),
+  };
 }
 
 /** cpu: the fused k = 4 step against plain JS loops over the same bytes, in one timing. */

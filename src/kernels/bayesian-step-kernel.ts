@@ -128,6 +128,16 @@ export interface BayesianArrays {
   outSAt: number;
 }
 
+/** Entries per block of `innovationSum` and `bayesianStepLoop`: their scratch stays in L1/L2. */
+const BLOCK = 1024;
+
+/** Per-block float64 scratch rows, allocated once (the loops are synchronous, never re-entered). */
+const scratchRows: Float64Array[] = [];
+function scratch(row: number): Float64Array {
+  scratchRows[row] ??= new Float64Array(BLOCK);
+  return scratchRows[row];
+}
+
 /**
  * Σ t_j V_j over entries [from, to) whose term is finite (t = ĝ² or ĥ), in float64: the
  * innovation sum of one weight (`from = 0, to = n`) or one `'perRow'` group.
@@ -141,26 +151,35 @@ export function innovationSum(
 ): number {
   const k = attrs.gamma.length;
   const inv = 1 / attrs.observationNoise;
-  const { g, gAt, s, h, hAt } = a;
+  const given = attrs.curvature === 'given';
+  const { g, s } = a;
+  const h = a.h ?? g;
   const v0 = a.sAt + (k - 1) * n;
+  const V = scratch(0);
   let sum = 0;
-  for (let j = from; j < to; j++) {
-    let V = 0;
-    for (let i = 0; i < k; i++) V += s[v0 + i * n + j] as number;
-    let t: number;
-    if (attrs.curvature === 'given') t = (h as Float32Array)[hAt + j] as number;
-    else {
-      const gh = (g[gAt + j] as number) * inv;
-      t = gh * gh;
+  // In blocks, V row by row: each row streams through memory once.
+  for (let i0 = from; i0 < to; i0 += BLOCK) {
+    const m = Math.min(BLOCK, to - i0);
+    V.fill(0, 0, m);
+    for (let i = 0; i < k; i++) {
+      const at = v0 + i * n + i0;
+      for (let j = 0; j < m; j++) V[j] = (V[j] as number) + (s[at + j] as number);
     }
-    const term = t * V;
-    if (Number.isFinite(term)) sum += term;
+    const gAt = a.gAt + i0;
+    const hAt = a.hAt + i0;
+    for (let j = 0; j < m; j++) {
+      let t: number;
+      if (given) t = h[hAt + j] as number;
+      else {
+        const gh = (g[gAt + j] as number) * inv;
+        t = gh * gh;
+      }
+      const term = t * (V[j] as number);
+      if (Number.isFinite(term)) sum += term;
+    }
   }
   return sum;
 }
-
-/** Entries per block of `bayesianStepLoop`: its per-entry scratch stays in L1/L2. */
-const BLOCK = 1024;
 
 /**
  * The Bayesian step over all n entries, as a JS loop over float32 arrays (float64 arithmetic,
@@ -193,11 +212,11 @@ export function bayesianStepLoop(
   // summed first, over the whole row).
   const groups = attrs.innovation === 'perRow' ? attrs.groups : 0;
   const per = groups > 0 ? n / groups : 0;
-  const V = new Float64Array(BLOCK);
-  const step = new Float64Array(BLOCK);
-  const hh = new Float64Array(BLOCK);
-  const D = new Float64Array(BLOCK);
-  const next = new Float64Array(BLOCK);
+  const V = scratch(1);
+  const step = scratch(2);
+  const hh = scratch(3);
+  const invD = scratch(4);
+  const next = scratch(5);
   let rowEnd = 0;
   let rowD = shared;
   for (let i0 = from; i0 < n; ) {
@@ -224,9 +243,10 @@ export function bayesianStepLoop(
           ? (1 + Math.sqrt(1 + 4 * g2 * (V[j] as number))) / 2
           : 1 + t * (V[j] as number)
         : rowD;
-      D[j] = d;
-      hh[j] = fisher ? g2 / d : t;
-      step[j] = gh / d;
+      const r = 1 / d;
+      invD[j] = r;
+      hh[j] = fisher ? g2 * r : t;
+      step[j] = gh * r;
     }
     for (let i = 0; i < k; i++) {
       const gi = gamma[i] as number;
@@ -236,8 +256,7 @@ export function bayesianStepLoop(
       const out = oVAt + i * n + i0;
       for (let j = 0; j < m; j++) {
         const vi = s[at + j] as number;
-        const d = D[j] as number;
-        outS[out + j] = (g2 * (vi * (d - (hh[j] as number) * vi))) / d + qi;
+        outS[out + j] = g2 * vi * (1 - (hh[j] as number) * vi * (invD[j] as number)) + qi;
       }
     }
     const wAt = a.wAt + i0;

@@ -39,7 +39,7 @@ export function multiscaleStepCpu({ inputs, attrs, backend }: MultiscaleStepArgs
   const nextS = new Float32Array(s.length);
   const r = attrs.decays.length;
   if (r === 1) step1(w, g, s, nextW, nextS, attrs.decays, attrs.rates, attrs.cross, gp, total);
-  else stepR(w, g, s, nextW, nextS, attrs.decays, attrs.rates, attrs.cross, gp, total);
+  else multiscaleStepLoop(w, g, s, nextW, nextS, attrs.decays, attrs.rates, attrs.cross, gp, total);
   return [out(nextW, inputs.value.shape), out(nextS, inputs.slot.shape)];
 }
 
@@ -72,10 +72,12 @@ function step1(
 const BLOCK = 2048;
 
 /**
- * Any number of slot rows, in blocks of entries: within a block, one simple loop per row (the JIT
- * keeps it tight), so every array is still read or written once from memory.
+ * The cpu kernel's loop for any number of slot rows, into given output arrays, in blocks of
+ * entries: within a block, one simple loop per row (the JIT keeps it tight), so every array is
+ * still read or written once from memory. Exported for the benchmark, which times it apart from
+ * the kernel's output allocation.
  */
-function stepR(
+export function multiscaleStepLoop(
   w: Float32Array,
   g: Float32Array,
   s: Float32Array,
