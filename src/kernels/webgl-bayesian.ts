@@ -45,34 +45,48 @@ function finiteOr0(l: Layout): string {
  */
 type DenominatorSource = 'shared' | 'rowSums' | 'entry' | 'none';
 
+/** Where a program reads its per-entry inputs. */
+interface Reads {
+  /** The entry's coordinates in the weight's shape (in the program's layout). */
+  at: string;
+  /** Whether the output has the weight's shape, so W, G and H are read at the output's texel. */
+  own: boolean;
+  /** The entry's index in the flattened weight (for the per-row sums `R`). */
+  flatIndex?: string;
+  /** Entries per row (for the per-row sums `R`). */
+  per?: number;
+}
+
+/** The read of weight-shaped input `name` (W, G or H) at the entry. */
+const read = (name: string, r: Reads) =>
+  r.own ? `get${name}AtOutCoords()` : `get${name}(${r.at})`;
+
 /**
- * GLSL lines that define ĝ (`g`), the total variance `V` (when needed), the term t (`t`) and the
- * innovation `D` at coordinates `at`. `flatIndex` is the entry's index in the flattened weight
- * (for the per-row sums `R`, `per` entries per row).
+ * GLSL lines that define ĝ (`g`), the variances `v0 … v{k−1}` and their total `V` (when needed),
+ * the term t (`t`) and the innovation `D` of the entry at `r`.
  */
 function entryLines(
   a: BayesianStepAttrs,
   l: Layout,
-  at: string,
+  r: Reads,
   source: DenominatorSource,
-  options: { needV: boolean; flatIndex?: string; per?: number },
+  needV: boolean,
 ): string {
   const T = sample(l);
   const k = a.gamma.length;
   const fisher = a.curvature === 'fisher';
   const toD = (x: string) => (fisher ? `(1.0 + sqrt(1.0 + 4.0 * (${x}))) * 0.5` : `1.0 + (${x})`);
-  const lines = [`${T} g = getG(${at}) * ${lit(1 / a.observationNoise)};`];
-  const needV = options.needV || source === 'entry';
-  if (needV) {
-    const rows = Array.from({ length: k }, (_, i) => `getS(${k - 1 + i}, ${at})`);
-    lines.push(`${T} V = ${rows.join(' + ')};`);
+  const lines = [`${T} g = ${read('G', r)} * ${lit(1 / a.observationNoise)};`];
+  if (needV || source === 'entry') {
+    for (let i = 0; i < k; i++) lines.push(`${T} v${i} = getS(${k - 1 + i}, ${r.at});`);
+    lines.push(`${T} V = ${Array.from({ length: k }, (_, i) => `v${i}`).join(' + ')};`);
   }
-  lines.push(`${T} t = ${a.curvature === 'given' ? `getH(${at})` : 'g * g'};`);
+  lines.push(`${T} t = ${a.curvature === 'given' ? read('H', r) : 'g * g'};`);
   if (source === 'shared') lines.push(`${T} D = ${T}(getD()${l.packed ? '.x' : ''});`);
   else if (source === 'rowSums') {
-    lines.push(`${T} D = ${toD(`getR(${options.flatIndex} / ${options.per})`)};`);
+    lines.push(`${T} D = ${toD(`getR(${r.flatIndex} / ${r.per})`)};`);
   } else if (source === 'none') {
-    // The terms program: t and V only.
+    // The terms programs: t and V only.
   } else if (a.innovation === 'perRow') {
     // One entry per row: the row's sum is the entry's own term, skipped when not finite.
     lines.push(`${T} D = ${toD('finiteOr0(t * V)')};`);
@@ -109,15 +123,15 @@ function weightProgram(
   source: DenominatorSource,
   per: number,
 ): Program {
-  const k = a.gamma.length;
   const p = a.pivot;
   const gp = a.gamma[p] as number;
   const others = a.gamma.map((_, i) => i).filter((i) => i !== p);
   const c = coords(l, false);
   const T = sample(l);
+  const r: Reads = { at: c.at, own: true, flatIndex: c.at, per };
   const flows = others.map(
-    (i, r) =>
-      `acc += ${lit((a.gamma[i] as number) - gp)} * (getS(${r}, ${c.at}) - getS(${k - 1 + i}, ${c.at}) * step);`,
+    (i, row) =>
+      `acc += ${lit((a.gamma[i] as number) - gp)} * (getS(${row}, ${c.at}) - v${i} * step);`,
   );
   return {
     variableNames: variables(a, source, true),
@@ -128,9 +142,9 @@ function weightProgram(
     ${finiteOr0(l)}
     void main() {
       ${c.decl}
-      ${entryLines(a, l, c.at, source, { needV: true, flatIndex: c.at, per })}
+      ${entryLines(a, l, r, source, true)}
       ${T} step = g / D;
-      ${T} acc = ${lit(gp)} * (getW(${c.at}) - V * step);
+      ${T} acc = ${lit(gp)} * (${read('W', r)} - V * step);
       ${flows.join('\n      ')}
       setOutput(acc);
     }`,
@@ -152,6 +166,7 @@ function slotProgram(
   const others = a.gamma.map((_, i) => i).filter((i) => i !== p);
   const c = coords(l, true);
   const T = sample(l);
+  const r: Reads = { at: c.at, own: false, flatIndex: c.at, per };
   const hh = a.curvature === 'fisher' ? 'g * g / D' : 't';
   const means =
     k === 1
@@ -162,7 +177,7 @@ function slotProgram(
           others.map((i) => a.gamma[i] as number),
         )};
         int vi = ${k - 1} + (row < ${p} ? row : row + 1);
-        setOutput(gi * (getS(row, ${c.at}) - getS(vi, ${c.at}) * (g / D)));
+        setOutput(gi * (s - getS(vi, ${c.at}) * (g / D)));
         return;
       }`;
   return {
@@ -175,7 +190,8 @@ function slotProgram(
     void main() {
       ${c.decl}
       int row = ${c.row};
-      ${entryLines(a, l, c.at, source, { needV: false, flatIndex: c.at, per })}
+      ${entryLines(a, l, r, source, false)}
+      ${T} s = getSAtOutCoords();
       ${means}
       int i = row - ${k - 1};
       float g2 = ${select(
@@ -183,27 +199,85 @@ function slotProgram(
         a.gamma.map((x) => x * x),
       )};
       float q = ${select('i', a.processNoise)};
-      ${T} v = getS(row, ${c.at});
       ${T} hh = ${hh};
-      setOutput(g2 * (v * (D - hh * v)) / D + q);
+      setOutput(g2 * (s * (D - hh * s)) / D + q);
     }`,
   };
 }
 
-/** The finite terms t·V of every entry (t = ĝ², or ĥ when given), for the innovation sums. */
-function termsProgram(a: BayesianStepAttrs, l: Layout): Program {
-  const c = coords(l, false);
+/** Most entries (flat) or texels (packed) one thread of a partial-sum program adds up. */
+const MAX_CHUNK = 256;
+
+/**
+ * Partial innovation sums: each thread adds the finite terms t·V (t = ĝ², or ĥ when given) of a
+ * chunk of consecutive entries, so the backend's `Sum` that finishes the reduction reads about
+ * √(entries) values instead of all of them. Flat: the output is `[groups, chunks]`, each group
+ * (a `'perRow'` row, or the whole weight) split into chunks of `chunk` entries. Packed: the output
+ * is `[chunks]` over the weight's texels in memory order, a texel's padding entries left out.
+ */
+function partialSumProgram(a: BayesianStepAttrs, l: Layout, groups: number): Program {
+  const n = l.shape.reduce((x, y) => x * y, 1);
+  const rank = l.shape.length;
+  const variableNames = a.curvature === 'given' ? ['G', 'S', 'H'] : ['G', 'S'];
+  if (!l.packed) {
+    const per = n / groups;
+    const chunk = Math.min(MAX_CHUNK, Math.ceil(Math.sqrt(per)));
+    const chunks = Math.ceil(per / chunk);
+    const r: Reads = { at: 'e', own: false };
+    return {
+      variableNames,
+      outputShape: [groups, chunks],
+      userCode: `
+    ${finiteOr0(l)}
+    void main() {
+      ivec2 c = getOutputCoords();
+      int start = c.y * ${chunk};
+      int count = min(${chunk}, ${per} - start);
+      float acc = 0.0;
+      for (int j = 0; j < ${chunk}; j++) {
+        if (j >= count) break;
+        int e = c.x * ${per} + start + j;
+        ${entryLines(a, l, r, 'none', true)}
+        acc += finiteOr0(t * V);
+      }
+      setOutput(acc);
+    }`,
+    };
+  }
+  // Texel index → (batch, row, column) of its top-left entry, as tfjs's packed samplers lay out.
+  const rows = l.shape[rank - 2] as number;
+  const cols = l.shape[rank - 1] as number;
+  const perRow = Math.ceil(cols / 2);
+  const perBatch = perRow * Math.ceil(rows / 2);
+  const texels = perBatch * (rank === 3 ? (l.shape[0] as number) : 1);
+  const chunk = Math.min(MAX_CHUNK, Math.ceil(Math.sqrt(texels)));
+  const at = rank === 3 ? 'b, y, x' : 'y, x';
+  const r: Reads = { at, own: false };
   return {
-    variableNames: a.curvature === 'given' ? ['G', 'S', 'H'] : ['G', 'S'],
-    outputShape: l.shape,
-    packedInputs: l.packed,
-    packedOutput: l.packed,
+    variableNames,
+    outputShape: [Math.ceil(texels / chunk)],
+    packedInputs: true,
+    packedOutput: false,
     userCode: `
     ${finiteOr0(l)}
     void main() {
-      ${c.decl}
-      ${entryLines(a, l, c.at, 'none', { needV: true })}
-      setOutput(finiteOr0(t * V));
+      int start = getOutputCoords() * ${chunk};
+      int count = min(${chunk}, ${texels} - start);
+      float acc = 0.0;
+      for (int j = 0; j < ${chunk}; j++) {
+        if (j >= count) break;
+        int texel = start + j;
+        int b = texel / ${perBatch};
+        int inBatch = texel - b * ${perBatch};
+        int y = 2 * (inBatch / ${perRow});
+        int x = 2 * (inBatch - (inBatch / ${perRow}) * ${perRow});
+        ${entryLines(a, l, r, 'none', true)}
+        bool right = x + 1 < ${cols};
+        bool below = y + 1 < ${rows};
+        vec4 keep = vec4(1.0, right ? 1.0 : 0.0, below ? 1.0 : 0.0, right && below ? 1.0 : 0.0);
+        acc += dot(finiteOr0(t * V), keep);
+      }
+      setOutput(acc);
     }`,
   };
 }
@@ -261,9 +335,51 @@ function termInputs(run: Run, l: Layout, args: BayesianStepArgs): tf.TensorInfo[
 
 const BAYESIAN = 'BayesianMultiscale (webgl)';
 
+/** Most partial sums one thread of `groupSumProgram` adds up (more go to the backend's `Sum`). */
+const MAX_FINAL = 1024;
+
+/** Sums each row of `[groups, chunks]` partial sums in one thread: the output is `[groups]`. */
+function groupSumProgram(groups: number, chunks: number): Program {
+  return {
+    variableNames: ['P'],
+    outputShape: [groups],
+    userCode: `
+    void main() {
+      int row = getOutputCoords();
+      float acc = 0.0;
+      for (int j = 0; j < ${chunks}; j++) acc += getP(row, j);
+      setOutput(acc);
+    }`,
+  };
+}
+
 /**
- * The `BAYESIAN_INNOVATION` kernel of the `webgl` backend: one pass writing the finite terms t·V,
- * then the backend's own `Sum` to a scalar, which stays on the GPU.
+ * Σ t·V of the weight in layout `l` on the GPU: per group when `groups` > 1 (`[groups]`), else
+ * a scalar. One partial-sum pass, then one pass adding each group's partial sums (the backend's
+ * `Sum` when a group has more than `MAX_FINAL` of them; only a reshape when it has one).
+ */
+function innovationSums(
+  run: Run,
+  args: BayesianStepArgs,
+  l: Layout,
+  groups: number,
+): tf.TensorInfo {
+  const partial = run.temp(
+    run.program(partialSumProgram(args.attrs, l, groups), termInputs(run, l, args)),
+  );
+  const chunks = partial.shape.reduce((x, y) => x * y, 1) / groups;
+  const out = groups > 1 ? [groups] : [];
+  if (chunks === 1) return call('Reshape', run.be, { x: partial }, { shape: out });
+  const rows = run.as(partial, [groups, chunks]);
+  if (chunks > MAX_FINAL) {
+    return run.output(call('Sum', run.be, { x: rows }, { axis: [1], keepDims: false }), out);
+  }
+  return run.output(run.program(groupSumProgram(groups, chunks), [rows]), out);
+}
+
+/**
+ * The `BAYESIAN_INNOVATION` kernel of the `webgl` backend: one pass of partial sums of the finite
+ * terms t·V, then the backend's own `Sum` to a scalar, which stays on the GPU.
  */
 export function bayesianInnovationWebGL(args: BayesianStepArgs): tf.TensorInfo[] {
   const be = args.backend as WebGLBackendLike;
@@ -272,10 +388,7 @@ export function bayesianInnovationWebGL(args: BayesianStepArgs): tf.TensorInfo[]
   if (n === 0) return [call('Fill', be, {}, { shape: [], value: 0, dtype: 'float32' })];
   const run = new Run(be);
   try {
-    const l = layoutOf(shape, false);
-    const terms = run.temp(run.program(termsProgram(args.attrs, l), termInputs(run, l, args)));
-    const axis = l.shape.map((_, i) => i);
-    return [call('Sum', be, { x: terms }, { axis, keepDims: false })];
+    return [innovationSums(run, args, layoutOf(shape, false), 1)];
   } finally {
     run.dispose();
   }
@@ -283,10 +396,10 @@ export function bayesianInnovationWebGL(args: BayesianStepArgs): tf.TensorInfo[]
 
 /**
  * The `BAYESIAN_STEP` kernel of the `webgl` backend: two GPGPU passes (a program has one output),
- * the new weight and all 2k−1 new slot rows, each computing ĝ, V and D per entry. D is the
- * `denominator` input (`'shared'`), each entry's own (`'perWeight'`), or for `'perRow'` one more
- * pass of finite terms t·V summed per row by the backend's `Sum`. Weights of rank 2 and 3 run
- * packed programs (except `'perRow'`); others run flat ones.
+ * the new weight and all 2k−1 new slot rows, each computing ĝ and D per entry. D is the
+ * `denominator` input (`'shared'`), each entry's own (`'perWeight'`), or for `'perRow'` the sums
+ * of `innovationSums` per row. Weights of rank 2 and 3 run packed programs (except `'perRow'`);
+ * others run flat ones.
  */
 export function bayesianStepWebGL(args: BayesianStepArgs): tf.TensorInfo[] {
   const { inputs, attrs } = args;
@@ -305,7 +418,6 @@ export function bayesianStepWebGL(args: BayesianStepArgs): tf.TensorInfo[] {
     const perRow = attrs.innovation === 'perRow' && attrs.groups < n;
     const l = layoutOf(shape, perRow);
     let source: DenominatorSource = 'entry';
-    let per = 1;
     const ins = termInputs(run, l, args);
     if (attrs.innovation === 'shared') {
       if (inputs.denominator === undefined) {
@@ -315,11 +427,9 @@ export function bayesianStepWebGL(args: BayesianStepArgs): tf.TensorInfo[] {
       ins.push(inputs.denominator);
     } else if (perRow) {
       source = 'rowSums';
-      per = n / attrs.groups;
-      const terms = run.temp(run.program(termsProgram(attrs, l), ins.slice()));
-      const rows = run.as(terms, [attrs.groups, per]);
-      ins.push(run.temp(call('Sum', be, { x: rows }, { axis: [1], keepDims: false })));
+      ins.push(run.temp(innovationSums(run, args, l, attrs.groups)));
     }
+    const per = n / attrs.groups;
     const value = run.as(inputs.value, l.shape);
     const nextW = run.program(weightProgram(attrs, l, source, per), [value, ...ins]);
     const nextS = run.program(slotProgram(attrs, l, source, per), ins);

@@ -14,8 +14,8 @@ import {
 import { maxAbs, maxAbsDiff, normals } from '../helpers/backends.js';
 import { type Case, Reference } from '../helpers/bayesian-reference.js';
 
-/** The cases every backend runs, by name. */
-export const BAYESIAN_CASES: Record<string, Case> = {};
+/** The cases every backend runs, by name; each runs 12 steps unless it says otherwise. */
+export const BAYESIAN_CASES: Record<string, Case & { steps?: number }> = {};
 for (const curvature of ['fisher', 'empiricalFisher', 'given'] as const) {
   for (const innovation of ['shared', 'perRow', 'perWeight'] as const) {
     BAYESIAN_CASES[`k=3, pivot 2, ${curvature}, ${innovation}`] = {
@@ -67,7 +67,17 @@ Object.assign(BAYESIAN_CASES, {
     sigma2: 1.5,
     curvature: 'given',
     innovation: 'shared',
-    shapes: [[20001], [99, 101]],
+    shapes: [[20001], [99, 101], [5, 9, 11]],
+  },
+  // More than 1024 partial sums per weight: the backend's Sum finishes the reduction.
+  'k=1, empiricalFisher, shared, n > 2^18 flat and 2^20 packed': {
+    gamma: [0.9],
+    p: [0.5],
+    sigma2: 1,
+    curvature: 'empiricalFisher',
+    innovation: 'shared',
+    shapes: [[300001], [1100, 1001]],
+    steps: 3,
   },
   'k=2, pivot 0, fisher, perRow, odd rows': {
     gamma: [1, 0.7],
@@ -148,13 +158,15 @@ export function generic<T>(backend: string, fn: () => T): T {
 
 /**
  * Worst max|actual − expected| / max(max|expected|, 10⁻³) of the fused and the generic path
- * against the float64 reference, per output (weights, subweights, variances), over 12 steps.
+ * against the float64 reference, per output (weights, subweights, variances), over the case's
+ * steps.
  */
 export function equivalence(backend: string, name: string): Record<string, number> {
   const c = BAYESIAN_CASES[name];
   if (c === undefined) throw new Error(`no Bayesian case ${name}`);
-  const fused = run(c, 12, 3);
-  const ops = generic(backend, () => run(c, 12, 3));
+  const steps = c.steps ?? 12;
+  const fused = run(c, steps, 3);
+  const ops = generic(backend, () => run(c, steps, 3));
   const worst: Record<string, number> = {};
   fused.expected.forEach((want, w) => {
     for (const [label, got] of [
