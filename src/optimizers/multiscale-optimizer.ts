@@ -109,6 +109,9 @@ export class MultiscaleOptimizer extends SlotOptimizer {
   }
 
   protected initialSlot(value: tf.Tensor): tf.Tensor {
+    // All of w in the pivot (the default): zero rows, made without running a kernel. A stack would
+    // bind the whole slot at once, more than one WebGPU binding may hold (k = 8 at N = 10⁸).
+    if (this.slotShares === null) return tf.zeros([this.slotRows, ...value.shape]);
     const shares = this.initialShare.filter((_, i) => i !== this.pivot);
     return tf.stack(shares.map((q) => tf.mul(value, q)));
   }

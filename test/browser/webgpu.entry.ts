@@ -86,20 +86,24 @@ async function againstTfjs(ours: tf.Optimizer, theirs: tf.Optimizer, steps: numb
   return { ...compare(a, b), moved: maxAbsDiff(b, start) };
 }
 
-/** Runs `steps` multiscale steps on one weight vector; returns w and the k subweights. */
+/**
+ * Runs `steps` multiscale steps on one weight vector; returns w and the k subweights. Each
+ * `applyGradients` (the first one also makes the slot) runs inside `around`.
+ */
 async function runMultiscale(
   alpha: number[],
   gamma: number[],
   w0: Float64Array,
   grads: Float64Array,
   steps: number,
+  around: (step: () => void) => void = (step) => step(),
 ) {
   const n = w0.length;
   const opt = new MultiscaleOptimizer({ alpha, gamma });
   const w = tf.variable(tf.tensor1d(Float32Array.from(w0)));
   for (let t = 0; t < steps; t++) {
     const g = tf.tensor1d(Float32Array.from(grads.subarray(t * n, (t + 1) * n)));
-    opt.applyGradients({ [w.name]: g });
+    around(() => opt.applyGradients({ [w.name]: g }));
     g.dispose();
   }
   const parts = opt.subweights(w);
@@ -152,23 +156,30 @@ async function kernelsOfOneStep(alpha: number[], gamma: number[], n: number): Pr
   return info.kernelNames;
 }
 
+/** Runs a step while `withLimits` records the bind groups it creates. */
+type Recorder = (step: () => void) => void;
+
 /**
  * Runs `f` with some of the webgpu device's limits replaced by `overrides` (tfjs and the fused
  * kernels read `device.limits` at every dispatch; binding less than the real device allows is
- * valid), and records the storage bindings of every bind group the fused kernels create meanwhile.
+ * valid), and records the storage bindings of every bind group created inside a fused kernel or
+ * inside a step `f` passes to its recorder.
  */
-async function withLimits<T>(overrides: Record<string, number>, f: () => Promise<T>) {
+async function withLimits<T>(
+  overrides: Record<string, number>,
+  f: (record: Recorder) => Promise<T>,
+) {
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
   const limits: Record<string, number> = {};
   for (const key in device.limits)
     limits[key] = (device.limits as unknown as Record<string, number>)[key] as number;
   const seen = { ...limits, ...overrides };
-  let inKernel = false;
+  let recording = 0;
   let calls = 0;
   const groups: Array<Array<{ offset: number; size: number }>> = [];
   const createBindGroup = device.createBindGroup;
   device.createBindGroup = function (this: GPUDevice, descriptor: GPUBindGroupDescriptor) {
-    if (inKernel) {
+    if (recording > 0) {
       const storage: Array<{ offset: number; size: number }> = [];
       for (const entry of descriptor.entries) {
         const { buffer, offset = 0, size } = entry.resource as GPUBufferBinding;
@@ -183,21 +194,29 @@ async function withLimits<T>(overrides: Record<string, number>, f: () => Promise
   const recorded =
     <A>(kernel: (args: A) => tf.TensorInfo[]) =>
     (args: A) => {
-      inKernel = true;
+      recording++;
       calls++;
       try {
         return kernel(args);
       } finally {
-        inKernel = false;
+        recording--;
       }
     };
+  const record: Recorder = (step) => {
+    recording++;
+    try {
+      step();
+    } finally {
+      recording--;
+    }
+  };
   registerMultiscaleStepKernel('webgpu', recorded(multiscaleStepWebGPU));
   registerTridiagonalStepKernel('webgpu', recorded(tridiagonalStepWebGPU));
   Object.defineProperty(device, 'limits', { value: seen, configurable: true });
   device.pushErrorScope('validation');
   let popped = false;
   try {
-    const result = await f();
+    const result = await f(record);
     // A binding WebGPU rejects (too large, misaligned, writable ranges that overlap) is a
     // validation error, not an exception: the dispatch is dropped and its outputs stay zero.
     const validation = await device.popErrorScope();
@@ -246,20 +265,25 @@ function multiscaleConstants(k: number) {
  * The fused multiscale step through `MultiscaleOptimizer`, then the generic tfjs-ops path (kernel
  * unregistered), both on webgpu, against the float64 reference. Errors are returned, not thrown.
  */
-async function multiscaleFusedAndGeneric(k: number, n: number, steps: number) {
+async function multiscaleFusedAndGeneric(
+  k: number,
+  n: number,
+  steps: number,
+  record: Recorder = (step) => step(),
+) {
   const { alpha, gamma } = multiscaleConstants(k);
   const w0 = normals(200 + n, n);
   const grads = normals(300 + k, n * steps);
   const expected = referenceMultiscale(alpha, gamma, w0, grads, steps);
-  const attempt = async () => {
+  const attempt = async (around?: Recorder) => {
     try {
-      const out = await runMultiscale(alpha, gamma, w0, grads, steps);
+      const out = await runMultiscale(alpha, gamma, w0, grads, steps, around);
       return { w: compare(out.w, expected.w), parts: compare(out.parts, expected.parts) };
     } catch (error) {
       return { error: String(error) };
     }
   };
-  const fused = await attempt();
+  const fused = await attempt(record);
   tf.unregisterKernel(MULTISCALE_STEP, 'webgpu');
   try {
     return { fused, generic: await attempt(), moved: maxAbsDiff(expected.w, w0) };
@@ -458,8 +482,9 @@ Object.assign(globalThis, {
       await use('webgpu');
       registerWebGPUKernels();
       const limits = { maxStorageBufferBindingSize: bytes, maxStorageBuffersPerShaderStage: 8 };
-      const run = await withLimits(limits, async () => ({
-        ...(await multiscaleFusedAndGeneric(k, n, steps)),
+      const run = await withLimits(limits, async (record) => ({
+        // Every fused step is recorded, the first one with the slot's creation.
+        ...(await multiscaleFusedAndGeneric(k, n, steps, record)),
         split: splitFor(k - 1, n),
       }));
       const { result, ...bound } = run;
