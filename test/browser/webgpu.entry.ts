@@ -510,6 +510,36 @@ Object.assign(globalThis, {
       return { ...result, ...bound };
     },
 
+    /**
+     * A coupled Benna–Fusi chain (`bennaFusi({form: 'coupled'})`, the TridiagonalStep kernel)
+     * trained through `applyGradients` under the lowered binding limit of `lowBindingLimit`, every
+     * step recorded (slot creation included), against the beaker equations in float64.
+     */
+    async bennaFusiLowBindingLimit(m: number, n: number, bytes: number, steps: number) {
+      await use('webgpu');
+      registerWebGPUKernels();
+      const alpha = 0.5;
+      const w0 = normals(1, n);
+      const grads = normals(2, n * steps);
+      const expected = beakerFinal(m, alpha, w0, grads, steps);
+      const limits = { maxStorageBufferBindingSize: bytes, maxStorageBuffersPerShaderStage: 8 };
+      const run = await withLimits(limits, async (record) => {
+        const opt = bennaFusi({ learningRate: alpha, beakers: m, form: 'coupled' });
+        const w = tf.variable(tf.tensor1d(Array.from(w0)));
+        for (let t = 0; t < steps; t++) {
+          const grad = tf.tensor1d(Float32Array.from(grads.subarray(t * n, (t + 1) * n)));
+          record(() => opt.applyGradients({ [w.name]: grad }));
+          grad.dispose();
+        }
+        const coupled = compare(await w.data(), expected);
+        opt.dispose();
+        w.dispose();
+        return { coupled, moved: maxAbsDiff(expected, w0), split: splitFor(m - 1, n) };
+      });
+      const { result, ...bound } = run;
+      return { ...result, ...bound };
+    },
+
     /** The error the fused step gives when its slot would exceed `maxBufferSize` (lowered). */
     async slotBeyondMaxBufferSize(k: number, n: number) {
       await use('webgpu');

@@ -261,6 +261,24 @@ for (const [k, pivot, n, regime] of [
   });
 }
 
+for (const m of [4, 8]) {
+  test(`Benna–Fusi m=${m} coupled, n=301, trained with maxStorageBufferBindingSize lowered to 2 KiB: every binding of every step within it; = float64 beakers (200 steps)`, async ({
+    suitePage,
+  }) => {
+    const r = await runInPage<BindingRun & { coupled: Comparison; moved: number }>(
+      suitePage,
+      'bennaFusiLowBindingLimit',
+      m,
+      301,
+      BINDING_BYTES,
+      200,
+    );
+    expectSplitWithinLimits(r, 301, 'chunks', 200);
+    expect(r.moved).toBeGreaterThan(1e-2);
+    expectClose(r.coupled, 1e-4, 'coupled vs float64');
+  });
+}
+
 test('a slot beyond maxBufferSize: a clear error naming k, N and the limit', async ({
   suitePage,
 }) => {
