@@ -338,24 +338,30 @@ const BAYESIAN = 'BayesianMultiscale (webgl)';
 /** Most partial sums one thread of `groupSumProgram` adds up (more go to the backend's `Sum`). */
 const MAX_FINAL = 1024;
 
-/** Sums each row of `[groups, chunks]` partial sums in one thread: the output is `[groups]`. */
-function groupSumProgram(groups: number, chunks: number): Program {
+/**
+ * Sums each row of `[groups, chunks]` partial sums in one thread: the output is `[groups]`, or
+ * for one group a packed `[1]` (tfjs's scalar ops, which the optimizer runs on it next, are
+ * packed programs: this saves them a pack pass).
+ */
+function groupSumProgram(groups: number, chunks: number, scalar: boolean): Program {
+  const packed = scalar;
   return {
     variableNames: ['P'],
     outputShape: [groups],
+    packedOutput: packed,
     userCode: `
     void main() {
-      int row = getOutputCoords();
+      int row = ${packed ? '0' : 'getOutputCoords()'};
       float acc = 0.0;
       for (int j = 0; j < ${chunks}; j++) acc += getP(row, j);
-      setOutput(acc);
+      setOutput(${packed ? 'vec4(acc, 0.0, 0.0, 0.0)' : 'acc'});
     }`,
   };
 }
 
 /**
- * Σ t·V of the weight in layout `l` on the GPU: per group when `groups` > 1 (`[groups]`), else
- * a scalar. One partial-sum pass, then one pass adding each group's partial sums (the backend's
+ * Σ t·V of the weight in layout `l` on the GPU: a scalar (`'shared'`, one group), or per group
+ * (`[groups]`, `'perRow'`). One partial-sum pass, then one pass adding each group's partial sums (the backend's
  * `Sum` when a group has more than `MAX_FINAL` of them; only a reshape when it has one).
  */
 function innovationSums(
@@ -363,18 +369,19 @@ function innovationSums(
   args: BayesianStepArgs,
   l: Layout,
   groups: number,
+  scalar: boolean,
 ): tf.TensorInfo {
   const partial = run.temp(
     run.program(partialSumProgram(args.attrs, l, groups), termInputs(run, l, args)),
   );
   const chunks = partial.shape.reduce((x, y) => x * y, 1) / groups;
-  const out = groups > 1 ? [groups] : [];
+  const out = scalar ? [] : [groups];
   if (chunks === 1) return call('Reshape', run.be, { x: partial }, { shape: out });
   const rows = run.as(partial, [groups, chunks]);
   if (chunks > MAX_FINAL) {
     return run.output(call('Sum', run.be, { x: rows }, { axis: [1], keepDims: false }), out);
   }
-  return run.output(run.program(groupSumProgram(groups, chunks), [rows]), out);
+  return run.output(run.program(groupSumProgram(groups, chunks, scalar), [rows]), out);
 }
 
 /**
@@ -388,7 +395,7 @@ export function bayesianInnovationWebGL(args: BayesianStepArgs): tf.TensorInfo[]
   if (n === 0) return [call('Fill', be, {}, { shape: [], value: 0, dtype: 'float32' })];
   const run = new Run(be);
   try {
-    return [innovationSums(run, args, layoutOf(shape, false), 1)];
+    return [innovationSums(run, args, layoutOf(shape, false), 1, true)];
   } finally {
     run.dispose();
   }
@@ -427,7 +434,7 @@ export function bayesianStepWebGL(args: BayesianStepArgs): tf.TensorInfo[] {
       ins.push(inputs.denominator);
     } else if (perRow) {
       source = 'rowSums';
-      ins.push(run.temp(innovationSums(run, args, l, attrs.groups)));
+      ins.push(run.temp(innovationSums(run, args, l, attrs.groups, false)));
     }
     const per = n / attrs.groups;
     const value = run.as(inputs.value, l.shape);

@@ -51,7 +51,7 @@ Object.assign(BAYESIAN_CASES, {
     sigma2: 0.7,
     curvature: 'empiricalFisher',
     innovation: 'perRow',
-    shapes: [[7, 129], [3, 5, 7], [1]],
+    shapes: [[7, 129], [3, 5, 7], [1], [1, 6]],
   },
   'k=4, pivot 1, fisher, perWeight': {
     gamma: [0.6, 0.999, 0.2, 0.9],
