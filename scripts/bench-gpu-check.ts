@@ -8,15 +8,14 @@ const browser = await chromium.launch(launchOptions);
 try {
   const page = await browser.newPage();
   await openSuite(page, served.url);
-  const result = await runInPage<{ lines: string[]; worst: number; rows: number }>(
-    page,
-    'run',
-    [1e4, 3e4],
-    [1, 2, 4, 8],
-    2,
-  );
+  const result = await runInPage<{
+    lines: string[];
+    worst: number;
+    rows: number;
+    bayesianOk: boolean;
+  }>(page, 'run', [1e4, 3e4], [1, 2, 4, 8], 2);
   for (const line of result.lines) console.log(line);
-  if (!(result.worst <= 1e-5) || result.rows !== 8) {
+  if (!(result.worst <= 1e-5) || result.rows !== 8 || !result.bayesianOk) {
     console.error('bench:gpu check FAILED');
     process.exitCode = 1;
   }

@@ -65,7 +65,7 @@ function gpu(): Backend {
 }
 
 /** Submits what tfjs has recorded and waits until the GPU has finished it. */
-async function sync(): Promise<void> {
+export async function sync(): Promise<void> {
   const b = gpu();
   if (b.commandEncoder != null) {
     b.endComputePassEncoder();
@@ -86,10 +86,10 @@ function stepsFor(n: number): number {
 }
 
 /** Steps run by the last `timeSteps` call (warm-up included), for the value check. */
-let stepsRun = 0;
+export let stepsRun = 0;
 
 /** Median time of one `step()`, in ms, after two warm-up steps (pipeline compilation). */
-async function timeSteps(step: () => void, n: number, reps: number): Promise<number> {
+export async function timeSteps(step: () => void, n: number, reps: number): Promise<number> {
   step();
   step();
   await sync();
@@ -122,7 +122,7 @@ function simulateScalar(d: LinearDynamics, pivot: number, w0: number, g: number,
 }
 
 /** k subweights with learning rates and decays like a multiscale optimizer's. */
-function constants(k: number): { alpha: number[]; gamma: number[] } {
+export function constants(k: number): { alpha: number[]; gamma: number[] } {
   return {
     alpha: Array.from({ length: k }, (_, i) => 0.01 * 2 ** i),
     gamma: Array.from({ length: k }, (_, i) => 1 - (i === 0 ? 0 : 2 ** -(k - i))),
@@ -130,7 +130,7 @@ function constants(k: number): { alpha: number[]; gamma: number[] } {
 }
 
 /** The dynamics an optimizer runs and the coordinate w starts in, for the full-size value check. */
-interface Expected {
+export interface Expected {
   label: string;
   dynamics: LinearDynamics;
   pivot: number;
@@ -144,7 +144,7 @@ export let worstValueError = 0;
  * then checks entries spread over the whole array (first, last, and in between) against the same
  * steps simulated in float64: the timed kernel computed every entry, and computed it right.
  */
-async function timeOptimizer(
+export async function timeOptimizer(
   optimizer: tf.Optimizer,
   n: number,
   reps: number,
@@ -286,7 +286,7 @@ function fits(n: number, k: number): boolean {
   return largest <= Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
 }
 
-async function guarded(what: string, f: () => Promise<number>, log: (l: string) => void) {
+export async function guarded(what: string, f: () => Promise<number>, log: (l: string) => void) {
   const device = gpu().device;
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');

@@ -5,6 +5,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { provideNodeWebGPU, useBestBackend } from '../../src/backend.js';
 import {
+  bayesianHeader,
+  formatBayesianRow,
+  runBayesianBench,
+  worstBayesianError,
+} from './bayesian.js';
+import {
   checkAgainstCpu,
   coupledHeader,
   formatCoupledRow,
@@ -70,9 +76,19 @@ log('');
 log('Coupled Benna–Fusi chain (bennaFusi form: coupled):');
 log(coupledHeader.join('\n'));
 for (const r of coupled) log(formatCoupledRow(r));
+const bayesian = await runBayesianBench({ sizes, ks, reps, checkSizes: [], log: progress });
+log('');
+log(
+  "Bayesian multiscale (default options: 'fisher' curvature, 'shared' innovation; k=5, 1/f prior over τ = 1…10⁴):",
+);
+log(bayesianHeader.join('\n'));
+for (const r of bayesian) log(formatBayesianRow(r));
 log('');
 log(
   `values: every timed run's weights (sampled over the whole array) against float64, worst relative error ${worstValueError.toExponential(2)}`,
 );
+log(
+  `values: every timed Bayesian run's weights against the float64 filter, worst relative error ${worstBayesianError.toExponential(2)}`,
+);
 for (const t of targets(rows)) log(`- ${t}`);
-process.exit(worst <= 1e-5 && worstValueError <= 1e-4 ? 0 : 1);
+process.exit(worst <= 1e-5 && worstValueError <= 1e-4 && worstBayesianError <= 1e-4 ? 0 : 1);

@@ -2,6 +2,12 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  bayesianHeader,
+  formatBayesianRow,
+  runBayesianBench,
+  worstBayesianError,
+} from './bayesian.js';
 import { checkAgainstCpu, formatRow, runBench, tableHeader, targets } from './bench-core.js';
 
 Object.assign(globalThis, {
@@ -21,7 +27,15 @@ Object.assign(globalThis, {
       lines.push(...tableHeader);
       for (const r of rows) lines.push(formatRow(r));
       lines.push(...targets(rows));
-      return { lines, worst, rows: rows.length };
+      const bayesian = await runBayesianBench({ sizes, ks, reps, checkSizes: [], log: () => {} });
+      lines.push(...bayesianHeader);
+      for (const r of bayesian) lines.push(formatBayesianRow(r));
+      // Every Bayesian row timed on both paths, and every timed run's weights right.
+      const bayesianOk =
+        bayesian.every((r) => r.bayesianMs !== null && r.genericMs !== null) &&
+        worstBayesianError <= 1e-4;
+      lines.push(`Bayesian values: worst relative error ${worstBayesianError.toExponential(2)}`);
+      return { lines, worst, rows: rows.length, bayesianOk };
     },
   },
 });

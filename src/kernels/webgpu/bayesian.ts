@@ -26,6 +26,14 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { BayesianStepArgs, BayesianStepAttrs } from '../bayesian-step-kernel.js';
 import { lanes, runDirectPass, stepParams, WORKGROUP_SIZE, workgroupsFor } from './direct-pass.js';
 
+/**
+ * Work items each thread of the `'shared'` reduction sums before the workgroup's tree reduction
+ * (when there are enough of them): a quarter of the workgroups of one item per thread, so a
+ * quarter of the partial sums and barriers, and still ≥ 4 workgroups per SM of a large GPU at
+ * N = 10⁶.
+ */
+export const ITEMS_PER_THREAD = 4;
+
 /** Rows at least this long get a workgroup each in the `'perRow'` group pass; shorter, a thread. */
 export const ROW_PER_WORKGROUP = 64;
 
@@ -135,7 +143,7 @@ export function bayesianStepWgsl(
     { length: k },
     (_, i) => `    {
       let c = p.rows[${i}];
-      newSlot[${k - 1 + i}u * n + i] = c.y * (v${i} * (D - hh * v${i})) / D + c.z;
+      newSlot[${k - 1 + i}u * n + i] = c.y * (v${i} * (D - hh * v${i})) * r + c.z;
     }`,
   ).join('\n');
   const others = Array.from({ length: k }, (_, i) => i).filter((i) => i !== pivot);
@@ -162,8 +170,9 @@ fn main(@builtin(global_invocation_id) id : vec3<u32>) {
 ${loads.join('\n')}
     let V = ${V};
     let D = ${D};
-    let hh = ${fisher ? 'g2 / D' : t};
-    let step = gh / D;
+    let r = 1.0 / D;
+    let hh = ${fisher ? 'g2 * r' : t};
+    let step = gh * r;
 ${variances}
     var acc = p.gp * (value[i] - V * step);
 ${means}
@@ -403,26 +412,30 @@ export function bayesianInnovationWebGPU(args: BayesianStepArgs): tf.TensorInfo[
       { dataId: backend.write(new Float32Array(1), [], 'float32'), shape: [], dtype: 'float32' },
     ];
   }
-  const workgroups = workgroupsFor(items, backend);
+  // Threads for ITEMS_PER_THREAD items each: fewer workgroups, so fewer partials and barriers.
+  const threads = Math.ceil(items / ITEMS_PER_THREAD);
+  const workgroups = workgroupsFor(threads, backend);
+  const params = bayesianParams(items, attrs, 0, 0, backend);
+  new Uint32Array(params, 4, 1)[0] = workgroups * WORKGROUP_SIZE;
   const [partials] = runDirectPass(backend, {
     key: `bayesianPartials_k${k}_${attrs.curvature}_v${width}`,
     code: innovationPartialsWgsl(k, attrs.curvature, width),
     inputs: [inputs.gradient, inputs.slot, ...curvatureInput('BayesianMultiscaleInnovation', args)],
     outputShapes: [workgroups === 1 ? [] : [workgroups]],
-    params: bayesianParams(items, attrs, 0, 0, backend),
-    items,
+    params,
+    items: threads,
   }) as [tf.TensorInfo];
   if (workgroups === 1) return [partials];
   try {
     // One workgroup sums the partials: items = 1 dispatches exactly one.
-    const params = new ArrayBuffer(48);
-    new Uint32Array(params, 0, 2).set([workgroups, WORKGROUP_SIZE]);
+    const totalParams = new ArrayBuffer(48);
+    new Uint32Array(totalParams, 0, 2).set([workgroups, WORKGROUP_SIZE]);
     return runDirectPass(backend, {
       key: 'bayesianTotal',
       code: TOTAL_WGSL,
       inputs: [partials],
       outputShapes: [[]],
-      params,
+      params: totalParams,
       items: 1,
     });
   } finally {
