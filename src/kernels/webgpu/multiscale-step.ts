@@ -35,7 +35,7 @@ interface MultiscaleGroup extends RowGroup {
  * w′ = γ_p w − (Σα) g + Σ_group (γ_r − γ_p) S_r, later groups add their rows' terms to w′.
  * The row loop is unrolled, so a thread keeps its weight and gradient in registers.
  */
-function multiscaleSpec(attrs: MultiscaleStepArgs['attrs']): SplitStepSpec<MultiscaleGroup> {
+export function multiscaleSpec(attrs: MultiscaleStepArgs['attrs']): SplitStepSpec<MultiscaleGroup> {
   const rows = attrs.decays.length;
   return {
     kernel: 'MultiscaleStep',

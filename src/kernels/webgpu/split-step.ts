@@ -244,9 +244,80 @@ ${spec.body(group, place(reads, 'in', writes.length), place(writes, 'out', 0))}
 `;
 }
 
+/** A byte range bound for entries of a tensor, and the index of its first entry in the range. */
+export interface BoundRange {
+  /** Bytes: `offset` aligned to the device's `minStorageBufferOffsetAlignment` (and the entry size). */
+  range: { offset: number; size: number };
+  /** Entries (floats or vec4s) between the range's start and the first entry used. */
+  delta: number;
+}
+
+/** Slot rows [from, to) bound as one range. */
+export interface SegmentRange extends BoundRange {
+  rows: [number, number];
+}
+
+/** One dispatch of a split step: entries [begin, begin + count) of every row of `group`. */
+export interface StepWindow<G extends RowGroup> {
+  group: G;
+  begin: number;
+  count: number;
+  /** w′, w and g over the entries. */
+  value: BoundRange;
+  /** Segments of `newSlot` written, then of `slot` read. */
+  writes: SegmentRange[];
+  reads: SegmentRange[];
+}
+
+/**
+ * The dispatches of a step over `slotRows` rows of `items` entries (of `width` floats) on a
+ * device with `limits`, for the row groups `groups` gives: every group over every chunk, groups in
+ * order. Pure (no GPU), so its bounds can be checked at any size.
+ */
+export function planWindows<G extends RowGroup>(
+  limits: BindingLimits,
+  items: number,
+  width: 1 | 4,
+  slotRows: number,
+  groups: (split: StepSplit) => G[],
+  what: { kernel: string; k: number; n: number },
+): { split: StepSplit; windows: Array<StepWindow<G>> } {
+  const split = stepSplit(limits, items, width, slotRows, what);
+  const unit = 4 * width;
+  const align = Math.max(limits.offsetAlignment, unit) / unit;
+  /** The binding of entries [start, start + length) (in units). */
+  const bound = (start: number, length: number): BoundRange => {
+    const base = Math.floor(start / align) * align;
+    return {
+      range: { offset: base * unit, size: (start - base + length) * unit },
+      delta: start - base,
+    };
+  };
+  const windows: Array<StepWindow<G>> = [];
+  for (const group of groups(split)) {
+    for (let begin = 0; begin < items; begin += split.chunk) {
+      const count = Math.min(split.chunk, items - begin);
+      const segmentsOf = (rows: readonly [number, number]) =>
+        segments(rows, split.rowsPerBinding).map(([a, b]) => ({
+          rows: [a, b] as [number, number],
+          ...bound(a * items + begin, (b - a - 1) * items + count),
+        }));
+      windows.push({
+        group,
+        begin,
+        count,
+        value: bound(begin, count),
+        writes: segmentsOf(group.write),
+        reads: segmentsOf(group.read),
+      });
+    }
+  }
+  return { split, windows };
+}
+
 /**
  * Runs `spec` on the tfjs WebGPU backend over `inputs` (w and g of n entries, the slot of
- * `rows` × n), split as `stepSplit` decides for this device; returns `[newValue, newSlot]`.
+ * `rows` × n), split as `planWindows` decides for this device; returns `[newValue, newSlot]`.
  */
 export function runSplitStep<G extends RowGroup>(
   backend: tf.KernelBackend,
@@ -257,76 +328,62 @@ export function runSplitStep<G extends RowGroup>(
   const { value, gradient, slot } = inputs;
   const n = value.shape.reduce((a, b) => a * b, 1);
   const items = n / width;
-  const slotRows = slot.shape[0] as number;
-  const limits = bindingLimits(backend);
-  const split = stepSplit(limits, items, width, slotRows, { kernel: spec.kernel, k: spec.k, n });
-  const unit = 4 * width;
-  const align = Math.max(limits.offsetAlignment, unit) / unit;
-  /** The binding of entries [start, start + length) (in units) and its index delta. */
-  const range = (start: number, length: number) => {
-    const base = Math.floor(start / align) * align;
-    return {
-      range: { offset: base * unit, size: (start - base + length) * unit },
-      delta: start - base,
-    };
-  };
-  const dispatches: Dispatch[] = [];
-  for (const group of spec.groups(split)) {
-    const writes = segments(group.write, split.rowsPerBinding);
-    const reads = segments(group.read, split.rowsPerBinding);
-    const key =
-      `${spec.kernel}_k${spec.k}_v${width}_${spec.groupKey(group)}_` +
-      `w${writes.map((s) => s.join('-')).join('.')}_r${reads.map((s) => s.join('-')).join('.')}`;
-    const code = windowWgsl(spec, group, width, writes, reads);
-    for (let c0 = 0; c0 < items; c0 += split.chunk) {
-      const count = Math.min(split.chunk, items - c0);
-      const v = range(c0, count);
-      // Outputs [newValue, newSlot] are tensors 0, 1; inputs [value, gradient, slot] 2, 3, 4.
-      const slotRanges = [
-        ...writes.map(([a, b]) => ({
-          tensor: 1,
-          ...range(a * items + c0, (b - a - 1) * items + count),
-        })),
-        ...reads.map(([a, b]) => ({
-          tensor: 4,
-          ...range(a * items + c0, (b - a - 1) * items + count),
-        })),
-      ];
-      const deltas = Math.max(1, Math.ceil(slotRanges.length / 4));
-      const rows = Math.max(1, spec.rows.length);
-      const params = new ArrayBuffer(16 + 16 * deltas + 16 + 16 * rows);
-      const u = new Uint32Array(params);
-      u[0] = items;
-      u[1] = workgroupsFor(count, backend) * WORKGROUP_SIZE;
-      u[2] = count;
-      u[3] = v.delta;
-      slotRanges.forEach((s, j) => {
-        u[4 + j] = s.delta;
-      });
-      const f = new Float32Array(params);
-      const c = 4 + 4 * deltas;
-      spec.scalars.forEach((x, j) => {
-        f[c + j] = x;
-      });
-      spec.rows.forEach((row, j) => {
-        row.forEach((x, m) => {
-          f[c + 4 + 4 * j + m] = x;
-        });
-      });
-      dispatches.push({
-        key,
-        code,
-        bindings: [
-          { tensor: 0, range: v.range },
-          { tensor: 2, range: v.range },
-          { tensor: 3, range: v.range },
-          ...slotRanges.map(({ tensor, range }) => ({ tensor, range })),
-        ],
-        params,
-        items: count,
-      });
+  const { windows } = planWindows(
+    bindingLimits(backend),
+    items,
+    width,
+    slot.shape[0] as number,
+    (split) => spec.groups(split),
+    { kernel: spec.kernel, k: spec.k, n },
+  );
+  const codes = new Map<G, { key: string; code: string }>();
+  const dispatches = windows.map((window): Dispatch => {
+    const { group, count, writes, reads } = window;
+    let shader = codes.get(group);
+    if (shader === undefined) {
+      const rows = (x: SegmentRange[]) => x.map((seg) => seg.rows);
+      const sig = (x: SegmentRange[]) => x.map((seg) => seg.rows.join('-')).join('.');
+      shader = {
+        key: `${spec.kernel}_k${spec.k}_v${width}_${spec.groupKey(group)}_w${sig(writes)}_r${sig(reads)}`,
+        code: windowWgsl(spec, group, width, rows(writes), rows(reads)),
+      };
+      codes.set(group, shader);
     }
-  }
+    const slotRanges = [...writes, ...reads];
+    const deltas = Math.max(1, Math.ceil(slotRanges.length / 4));
+    const params = new ArrayBuffer(16 + 16 * deltas + 16 + 16 * Math.max(1, spec.rows.length));
+    const u = new Uint32Array(params);
+    u[0] = items;
+    u[1] = workgroupsFor(count, backend) * WORKGROUP_SIZE;
+    u[2] = count;
+    u[3] = window.value.delta;
+    slotRanges.forEach((seg, j) => {
+      u[4 + j] = seg.delta;
+    });
+    const f = new Float32Array(params);
+    const c = 4 + 4 * deltas;
+    spec.scalars.forEach((x, j) => {
+      f[c + j] = x;
+    });
+    spec.rows.forEach((row, j) => {
+      row.forEach((x, m) => {
+        f[c + 4 + 4 * j + m] = x;
+      });
+    });
+    // Outputs [newValue, newSlot] are tensors 0, 1; inputs [value, gradient, slot] 2, 3, 4.
+    return {
+      ...shader,
+      bindings: [
+        { tensor: 0, range: window.value.range },
+        { tensor: 2, range: window.value.range },
+        { tensor: 3, range: window.value.range },
+        ...writes.map(({ range }) => ({ tensor: 1, range })),
+        ...reads.map(({ range }) => ({ tensor: 4, range })),
+      ],
+      params,
+      items: count,
+    };
+  });
   return runDispatches(backend, {
     inputs: [value, gradient, slot],
     outputShapes: [value.shape, slot.shape],

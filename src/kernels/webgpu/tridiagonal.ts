@@ -39,7 +39,9 @@ function slotRowsOf(from: number, to: number, k: number, pivot: number): [number
  * grouped so a group's reads (its coordinates and one neighbour on each side) and writes fit the
  * slot bindings of one dispatch: the largest group size that fits.
  */
-function tridiagonalSpec(attrs: TridiagonalStepArgs['attrs']): SplitStepSpec<CoordinateGroup> {
+export function tridiagonalSpec(
+  attrs: TridiagonalStepArgs['attrs'],
+): SplitStepSpec<CoordinateGroup> {
   const k = attrs.diag.length;
   const { pivot } = attrs;
   const groupsOf = (size: number) => {
