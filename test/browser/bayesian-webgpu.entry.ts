@@ -84,8 +84,9 @@ function countReads(fn: () => void): number {
 
 /**
  * `steps` seeded steps of one optimizer (the gradient stream of test/bayesian-fused.test.ts);
- * returns weights, subweights and variances, the kernels of the last step but one and the reads
- * to the CPU during the last (steps ≥ 3).
+ * returns weights, subweights and variances, the kernels of the last step but one, the reads
+ * to the CPU during the last, and the backend buffers gained from the first step to the last
+ * (steps ≥ 3).
  */
 async function run(c: Case, steps: number, seed: number) {
   const curvatures = new Map<string, Float32Array>();
@@ -105,6 +106,8 @@ async function run(c: Case, steps: number, seed: number) {
   const ref = new Reference(c, w0);
   let kernels: string[] = [];
   let reads = -1;
+  let heldAfterFirst = 0;
+  let leaked = -1;
   for (let t = 0; t < steps; t++) {
     const grads = sizes.map((n, i) =>
       Float32Array.from(normals(1000 * seed + 10 * t + i, n), (x) => 0.7 * x),
@@ -125,6 +128,10 @@ async function run(c: Case, steps: number, seed: number) {
       reads = countReads(() => opt.applyGradients(map));
     } else opt.applyGradients(map);
     tf.dispose(Object.values(map));
+    // Buffers the backend holds (tensors, and a kernel's intermediates it failed to release).
+    const held = tf.engine().backend.numDataIds();
+    if (t === 0) heldAfterFirst = held;
+    else if (t === steps - 1) leaked = held - heldAfterFirst;
   }
   const out = await Promise.all(
     vars.map(async (v) => {
@@ -146,7 +153,14 @@ async function run(c: Case, steps: number, seed: number) {
   }));
   opt.dispose();
   tf.dispose(vars);
-  return { out, expected, kernels, reads, moved: maxAbsDiff(expected[0]?.w ?? [], w0[0] ?? []) };
+  return {
+    out,
+    expected,
+    kernels,
+    reads,
+    leaked,
+    moved: maxAbsDiff(expected[0]?.w ?? [], w0[0] ?? []),
+  };
 }
 
 type Quantity = 'w' | 'parts' | 'variances';
@@ -211,6 +225,7 @@ Object.assign(globalThis, {
           kernels: fused.kernels,
           genericKernels: ops.kernels,
           reads: fused.reads,
+          leaked: { fused: fused.leaked, generic: ops.leaked },
           moved: fused.moved,
         };
       } finally {

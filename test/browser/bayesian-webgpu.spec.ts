@@ -21,6 +21,7 @@ interface Equivalence {
   kernels: string[];
   genericKernels: string[];
   reads: number;
+  leaked: { fused: number; generic: number };
   moved: number;
 }
 
@@ -48,6 +49,8 @@ function expectEquivalent(r: Equivalence, c: Case): void {
   expect(r.kernels).not.toContain('Pack');
   expect(r.genericKernels).not.toContain('BayesianMultiscaleStep');
   expect(r.reads).toBe(0);
+  // Steps after the first hold no more backend buffers (intermediates are released).
+  expect(r.leaked).toEqual({ fused: 0, generic: 0 });
 }
 
 test.beforeEach(async ({ suitePage }) => {
