@@ -64,9 +64,10 @@ export function lanes(n: number): 1 | 4 {
 }
 
 /**
- * The WGSL of a fused optimizer step, which both step shaders share: outputs `newValue`, `newSlot`,
- * inputs `value`, `gradient`, `slot` (arrays of `f32` or `vec4<f32>` by `width`), a uniform `p`
- * of struct `Params { n, threads, <fields> }` at the last binding, and a grid-stride loop over
+ * The WGSL of a fused optimizer step over whole tensors (one binding each, for `runDirectPass`;
+ * the multiscale and tridiagonal steps use `split-step.ts`, which also splits tensors larger than
+ * a binding): outputs `newValue`, `newSlot`, inputs `value`, `gradient`, `slot` (arrays of `f32`
+ * or `vec4<f32>` by `width`), a uniform `p` of struct `Params { n, threads, <fields> }` at the last binding, and a grid-stride loop over
  * 256-thread workgroups that runs `body` for each item `i < n` (with `gi = gradient[i]`).
  */
 export function stepShader(width: 1 | 4, fields: string, body: string): string {
