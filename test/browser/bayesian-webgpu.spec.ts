@@ -80,7 +80,7 @@ for (const curvature of ['fisher', 'empiricalFisher', 'given'] as const) {
     });
   }
 }
-// Other k and pivots (the slowest subweight lives in w: pivot 0, 1, 4; k = 1 has no mean rows).
+// Other k and pivots (the slowest subweight lives in w: pivot 0, 1, 4, 7; k = 1 has no mean rows).
 CASES.push(
   {
     gamma: [0.95],
@@ -116,6 +116,25 @@ CASES.push(
       [33, 3],
       [8, 8],
     ],
+  },
+  {
+    gamma: [0.9],
+    p: [0.5],
+    sigma2: 1,
+    curvature: 'given',
+    innovation: 'perRow',
+    shapes: [
+      [6, 70],
+      [3, 5],
+    ],
+  },
+  {
+    gamma: [0.1, 0.3, 0.5, 0.7, 0.9, 0.97, 0.99, 0.999],
+    p: [0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1],
+    sigma2: 1,
+    curvature: 'fisher',
+    innovation: 'shared',
+    shapes: [[12, 12], [7]],
   },
 );
 
