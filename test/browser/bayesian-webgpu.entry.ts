@@ -165,6 +165,23 @@ async function run(c: Case, steps: number, seed: number) {
 
 type Quantity = 'w' | 'parts' | 'variances';
 
+/**
+ * Runs `fn` with some of the webgpu device's limits replaced (the kernels and tfjs read them at
+ * every dispatch), then restores them.
+ */
+async function withLimits<T>(limits: Record<string, number>, fn: () => Promise<T>): Promise<T> {
+  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  const all: Record<string, number> = {};
+  for (const key in device.limits)
+    all[key] = (device.limits as unknown as Record<string, number>)[key] as number;
+  Object.defineProperty(device, 'limits', { value: { ...all, ...limits }, configurable: true });
+  try {
+    return await fn();
+  } finally {
+    delete (device as unknown as { limits?: unknown }).limits;
+  }
+}
+
 Object.assign(globalThis, {
   suite: {
     /** Switches to webgpu, registers the fused kernels, reports the adapter. */
@@ -184,23 +201,14 @@ Object.assign(globalThis, {
     /**
      * One case, fused and generic, against the float64 reference: per weight and per quantity
      * (w, the k subweight means, the k variances) a comparison for each pair, plus the kernels and
-     * CPU reads of the fused path's last step. `workgroupLimit` lowers the device's
-     * `maxComputeWorkgroupsPerDimension` (the kernels read it at every dispatch), so small weights
-     * exercise the grid-stride loops that large ones need on a real GPU.
+     * CPU reads of the fused path's last step. `limits` lowers device limits (the kernels read
+     * them at every dispatch): `maxComputeWorkgroupsPerDimension`, so small weights exercise the
+     * grid-stride loops that large ones need on a real GPU; `maxStorageBufferBindingSize`, so a
+     * small slot is too large for one binding.
      */
-    async equivalence(c: Case, steps: number, seed: number, workgroupLimit?: number) {
+    async equivalence(c: Case, steps: number, seed: number, limits?: Record<string, number>) {
       await useWebGPU();
-      const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-      if (workgroupLimit !== undefined) {
-        const limits: Record<string, number> = {};
-        for (const key in device.limits)
-          limits[key] = (device.limits as unknown as Record<string, number>)[key] as number;
-        Object.defineProperty(device, 'limits', {
-          value: { ...limits, maxComputeWorkgroupsPerDimension: workgroupLimit },
-          configurable: true,
-        });
-      }
-      try {
+      return withLimits(limits ?? {}, async () => {
         const fused = await run(c, steps, seed);
         const ops = await generic(() => run(c, steps, seed));
         const result: Record<string, Record<Quantity, Comparison>[]> = {
@@ -228,9 +236,38 @@ Object.assign(globalThis, {
           leaked: { fused: fused.leaked, generic: ops.leaked },
           moved: fused.moved,
         };
-      } finally {
-        if (workgroupLimit !== undefined) delete (device as unknown as { limits?: unknown }).limits;
-      }
+      });
+    },
+
+    /**
+     * With `maxStorageBufferBindingSize` lowered to `bytes`: the error of a fused step whose slot
+     * exceeds it (k = 3, n = 100: 2000 bytes), and whether a weight whose slot fits (n = 20:
+     * 400 bytes) still steps.
+     */
+    async oversizedSlot(bytes: number) {
+      await useWebGPU();
+      return withLimits({ maxStorageBufferBindingSize: bytes }, async () => {
+        const step = async (n: number) => {
+          const opt = bayesianMultiscale({
+            gamma: [0.5, 0.9, 1],
+            priorVariance: 1,
+            observationNoise: 1,
+          });
+          const w = tf.variable(tf.ones([n]));
+          const g = tf.fill([n], 0.1);
+          try {
+            opt.applyGradients({ [w.name]: g });
+            const moved = (await w.data()).every((x) => x < 1);
+            return { moved, error: null };
+          } catch (e) {
+            return { moved: false, error: String(e) };
+          } finally {
+            opt.dispose();
+            tf.dispose([w, g]);
+          }
+        };
+        return { large: await step(100), small: await step(20) };
+      });
     },
 
     /**

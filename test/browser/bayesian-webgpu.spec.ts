@@ -166,7 +166,9 @@ for (const curvature of ['fisher', 'given'] as const) {
     test(`workgroups capped at 64: k = 2, ${curvature}, ${innovation}: fused = generic = float64 (4 steps)`, async ({
       suitePage,
     }) => {
-      const r = await runInPage<Equivalence>(suitePage, 'equivalence', c, 4, 5, 64);
+      const r = await runInPage<Equivalence>(suitePage, 'equivalence', c, 4, 5, {
+        maxComputeWorkgroupsPerDimension: 64,
+      });
       expectEquivalent(r, c);
     });
   }
@@ -212,3 +214,16 @@ for (const path of ['fused', 'generic'] as const) {
     }
   });
 }
+
+test('a slot larger than maxStorageBufferBindingSize (lowered to 1 KiB) fails with a clear error; a smaller one steps', async ({
+  suitePage,
+}) => {
+  const r = await runInPage<{
+    large: { moved: boolean; error: string | null };
+    small: { moved: boolean; error: string | null };
+  }>(suitePage, 'oversizedSlot', 1024);
+  expect(r.small).toEqual({ moved: true, error: null });
+  expect(r.large.error).toContain('BayesianMultiscale');
+  expect(r.large.error).toContain('k = 3 at N = 100');
+  expect(r.large.error).toContain('maxStorageBufferBindingSize (1024 bytes)');
+});

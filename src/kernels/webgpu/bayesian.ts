@@ -24,7 +24,14 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BayesianStepArgs, BayesianStepAttrs } from '../bayesian-step-kernel.js';
-import { lanes, runDirectPass, stepParams, WORKGROUP_SIZE, workgroupsFor } from './direct-pass.js';
+import {
+  bindingLimits,
+  lanes,
+  runDirectPass,
+  stepParams,
+  WORKGROUP_SIZE,
+  workgroupsFor,
+} from './direct-pass.js';
 
 /**
  * Work items each thread of the `'shared'` reduction sums before the workgroup's tree reduction
@@ -314,7 +321,21 @@ function sizeOf(t: tf.TensorInfo): number {
   return t.shape.reduce((a, b) => a * b, 1);
 }
 
-function checkIndexing(kernel: string, k: number, n: number): void {
+/**
+ * Throws a clear error when the slot of k timescales and n weights cannot be bound whole: the
+ * kernels bind every tensor whole (as tfjs's own ops, the generic path, do), and a binding holds
+ * at most `maxStorageBufferBindingSize` bytes (2 GiB on large GPUs: k = 5 up to N ≈ 5.9·10⁷).
+ */
+function checkSlot(kernel: string, k: number, n: number, backend: tf.KernelBackend): void {
+  const bytes = 4 * (2 * k - 1) * n;
+  const { bindingBytes } = bindingLimits(backend);
+  if (bytes > bindingBytes) {
+    throw new Error(
+      `${kernel} (webgpu): k = ${k} at N = ${n} weights has a slot of ${bytes} bytes, more than ` +
+        `this device's maxStorageBufferBindingSize (${bindingBytes} bytes) allows one binding; ` +
+        'split the variable into smaller ones or use fewer timescales',
+    );
+  }
   if ((2 * k - 1) * n >= 2 ** 32) {
     throw new Error(`${kernel} (webgpu): ${2 * k - 1}·${n} slot entries exceed 32-bit indexing`);
   }
@@ -357,7 +378,7 @@ export function bayesianStepWebGPU(args: BayesianStepArgs): tf.TensorInfo[] {
   const { value, gradient, slot } = inputs;
   const k = attrs.gamma.length;
   const n = sizeOf(value);
-  checkIndexing('BayesianMultiscaleStep', k, n);
+  checkSlot('BayesianMultiscaleStep', k, n, backend);
   let denominator: tf.TensorInfo | undefined;
   let source: DSource = 'entry';
   let rows: tf.TensorInfo | undefined;
@@ -403,7 +424,7 @@ export function bayesianInnovationWebGPU(args: BayesianStepArgs): tf.TensorInfo[
   const { inputs, attrs, backend } = args;
   const k = attrs.gamma.length;
   const n = sizeOf(inputs.gradient);
-  checkIndexing('BayesianMultiscaleInnovation', k, n);
+  checkSlot('BayesianMultiscaleInnovation', k, n, backend);
   const width = lanes(n);
   const items = n / width;
   if (n === 0) {
