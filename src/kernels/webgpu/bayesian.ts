@@ -115,7 +115,7 @@ function bayesianParams(
 }
 
 /** Where the step's D comes from. */
-type DSource = 'input' | 'rows' | 'entry';
+export type DSource = 'input' | 'rows' | 'entry';
 
 /** WGSL of the fused step for k timescales on `width` floats per work item. */
 export function bayesianStepWgsl(
