@@ -3,7 +3,13 @@
 // The checks are in bayesian-equivalence.ts; assertions live in bayesian-webgl.spec.ts.
 import * as tf from '@tensorflow/tfjs';
 import { hasBayesianKernels } from '../../src/kernels/bayesian-step-kernel.js';
-import { edgeShapes, equivalence, nanEntry, optimizerSteps } from './bayesian-equivalence.js';
+import {
+  emptyWeights,
+  equivalence,
+  nanEntry,
+  optimizerSteps,
+  scalarWeight,
+} from '../helpers/bayesian-equivalence.js';
 
 async function setup(): Promise<{ backend: string; registered: boolean }> {
   tf.enableProdMode();
@@ -18,7 +24,8 @@ Object.assign(globalThis, {
     equivalence: (name: string) => equivalence('webgl', name),
     nanEntry: (innovation: 'shared' | 'perRow', path: 'fused' | 'generic') =>
       nanEntry('webgl', innovation, path),
-    edgeShapes: (path: 'fused' | 'generic') => edgeShapes('webgl', path),
+    emptyWeights: (path: 'fused' | 'generic') => emptyWeights('webgl', path),
+    scalarWeight: (path: 'fused' | 'generic') => scalarWeight('webgl', path),
     optimizerSteps: () => optimizerSteps('webgl'),
   },
 });

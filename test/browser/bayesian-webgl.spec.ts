@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { BAYESIAN_CASES } from './bayesian-equivalence.js';
+import { BAYESIAN_CASES, LARGE_REDUCTION_CASES } from '../helpers/bayesian-equivalence.js';
 import { browserTest, runInPage } from './harness.js';
 
 const test = browserTest(new URL('./bayesian-webgl.entry.ts', import.meta.url));
@@ -10,7 +10,7 @@ test.describe('fused Bayesian multiscale kernels on webgl', () => {
     expect(info).toEqual({ backend: 'webgl', registered: true });
   });
 
-  for (const name of Object.keys(BAYESIAN_CASES)) {
+  for (const name of Object.keys({ ...BAYESIAN_CASES, ...LARGE_REDUCTION_CASES })) {
     test(`${name}: fused = generic = float64 Kalman, weights and state`, async ({ suitePage }) => {
       const worst = await runInPage<Record<string, number>>(suitePage, 'equivalence', name);
       expect(Object.keys(worst).length).toBe(6);
@@ -39,17 +39,21 @@ test.describe('fused Bayesian multiscale kernels on webgl', () => {
   }
 
   for (const path of ['fused', 'generic'] as const) {
-    test(`${path}: zero-size variables change nothing; a scalar equals the scalar Kalman filter`, async ({
+    test(`${path}: zero-size variables step with the others and change nothing`, async ({
       suitePage,
     }) => {
-      const r = await runInPage<{
-        shapesKept: boolean;
-        emptyChangesNothing: boolean;
-        scalarRelError: number;
-      }>(suitePage, 'edgeShapes', path);
-      expect(r.shapesKept).toBe(true);
-      expect(r.emptyChangesNothing).toBe(true);
-      expect(r.scalarRelError).toBeLessThanOrEqual(1e-5);
+      const r = await runInPage(suitePage, 'emptyWeights', path);
+      expect(r).toEqual({ shapesKept: true, emptyChangesNothing: true });
+    });
+
+    test(`${path}: a scalar variable equals the scalar Kalman filter`, async ({ suitePage }) => {
+      const r = await runInPage<{ shapeKept: boolean; relError: number }>(
+        suitePage,
+        'scalarWeight',
+        path,
+      );
+      expect(r.shapeKept).toBe(true);
+      expect(r.relError).toBeLessThanOrEqual(1e-5);
     });
   }
 

@@ -1,9 +1,8 @@
-// Browser-side checks of a backend's fused Bayesian kernels (BAYESIAN_STEP, BAYESIAN_INNOVATION)
-// against the generic tfjs-ops path and the float64 mean-field Kalman filter of
-// test/helpers/bayesian-reference.ts, in weights and in state. Each function computes in the page
-// and returns plain numbers; a spec (e.g. bayesian-webgl.spec.ts) makes the assertions. The same
-// cases as test/bayesian-fused.test.ts (cpu, wasm), plus pivots other than the last and sizes
-// where the reductions span many texels.
+// Checks of a backend's fused Bayesian kernels (BAYESIAN_STEP, BAYESIAN_INNOVATION) against the
+// generic tfjs-ops path and the float64 mean-field Kalman filter of bayesian-reference.ts, in
+// weights and in state. No test framework: each function computes on the active backend and
+// returns plain numbers, so vitest (test/bayesian-fused.test.ts: cpu, wasm) and pages in Chromium
+// (test/browser/bayesian-webgl.*: webgl) make their assertions on the same computations.
 import * as tf from '@tensorflow/tfjs';
 import { bayesianMultiscale } from '../../src/index.js';
 import {
@@ -11,8 +10,8 @@ import {
   BAYESIAN_STEP,
   hasBayesianKernels,
 } from '../../src/kernels/bayesian-step-kernel.js';
-import { maxAbs, maxAbsDiff, normals } from '../helpers/backends.js';
-import { type Case, Reference } from '../helpers/bayesian-reference.js';
+import { maxAbs, maxAbsDiff, normals } from './backends.js';
+import { type Case, Reference } from './bayesian-reference.js';
 
 /** The cases every backend runs, by name; each runs 12 steps unless it says otherwise. */
 export const BAYESIAN_CASES: Record<string, Case & { steps?: number }> = {};
@@ -69,16 +68,6 @@ Object.assign(BAYESIAN_CASES, {
     innovation: 'shared',
     shapes: [[20001], [99, 101], [5, 9, 11]],
   },
-  // More than 1024 partial sums per weight: the backend's Sum finishes the reduction.
-  'k=1, empiricalFisher, shared, n > 2^18 flat and 2^20 packed': {
-    gamma: [0.9],
-    p: [0.5],
-    sigma2: 1,
-    curvature: 'empiricalFisher',
-    innovation: 'shared',
-    shapes: [[300001], [1100, 1001]],
-    steps: 3,
-  },
   'k=2, pivot 0, fisher, perRow, odd rows': {
     gamma: [1, 0.7],
     p: [0.2, 0.6],
@@ -89,8 +78,28 @@ Object.assign(BAYESIAN_CASES, {
   },
 });
 
-/** Runs `steps` steps of one optimizer on seeded gradients; returns weights, subweights, variances. */
-function run(c: Case, steps: number, seed: number) {
+/**
+ * Cases for the GPU backends, whose reductions run in chunks (too slow for the cpu backend's
+ * generic path in a unit test): more than 1024 partial sums per weight, where webgl's last pass
+ * is the backend's own Sum.
+ */
+export const LARGE_REDUCTION_CASES: Record<string, Case & { steps?: number }> = {
+  'k=1, empiricalFisher, shared, n > 2^18 flat and 2^20 packed': {
+    gamma: [0.9],
+    p: [0.5],
+    sigma2: 1,
+    curvature: 'empiricalFisher',
+    innovation: 'shared',
+    shapes: [[300001], [1100, 1001]],
+    steps: 3,
+  },
+};
+
+/**
+ * Runs `steps` steps of one optimizer (case `c`) on seeded gradients on the active backend; returns
+ * the weights, subweights and variances it reached and what the float64 reference expects.
+ */
+export function runCase(c: Case, steps: number, seed: number) {
   const opt = bayesianMultiscale({
     gamma: c.gamma,
     priorVariance: c.p,
@@ -162,11 +171,11 @@ export function generic<T>(backend: string, fn: () => T): T {
  * steps.
  */
 export function equivalence(backend: string, name: string): Record<string, number> {
-  const c = BAYESIAN_CASES[name];
+  const c = BAYESIAN_CASES[name] ?? LARGE_REDUCTION_CASES[name];
   if (c === undefined) throw new Error(`no Bayesian case ${name}`);
   const steps = c.steps ?? 12;
-  const fused = run(c, steps, 3);
-  const ops = generic(backend, () => run(c, steps, 3));
+  const fused = runCase(c, steps, 3);
+  const ops = generic(backend, () => runCase(c, steps, 3));
   const worst: Record<string, number> = {};
   fused.expected.forEach((want, w) => {
     for (const [label, got] of [
@@ -228,17 +237,16 @@ export function nanEntry(
 }
 
 /**
- * Zero-size variables stepped beside a normal one (every innovation), and a scalar variable
- * against the scalar Kalman filter: shapes kept, the other weight unchanged by the empty one,
- * and the scalar's relative error.
+ * Zero-size variables (`[0]`, `[0, 3]`, `[3, 0]`) stepped twice beside a normal one, under every
+ * innovation: whether they kept their shapes, and whether the other weight came out exactly as
+ * without them.
  */
-export function edgeShapes(
+export function emptyWeights(
   backend: string,
   path: 'fused' | 'generic',
-): { shapesKept: boolean; emptyChangesNothing: boolean; scalarRelError: number } {
+): { shapesKept: boolean; emptyChangesNothing: boolean } {
   let shapesKept = true;
   let emptyChangesNothing = true;
-  const within = <T>(fn: () => T) => (path === 'fused' ? fn() : generic(backend, fn));
   for (const innovation of ['shared', 'perRow', 'perWeight'] as const) {
     for (const shape of [[0], [0, 3], [3, 0]]) {
       const go = (withEmpty: boolean) => {
@@ -261,27 +269,43 @@ export function edgeShapes(
         tf.dispose([empty, other, ge, go]);
         return out;
       };
-      const [got, without] = within(() => [go(true), go(false)] as const);
+      const both = () => [go(true), go(false)] as const;
+      const [got, without] = path === 'fused' ? both() : generic(backend, both);
       shapesKept &&= tf.util.arraysEqual(got.shape, shape);
       emptyChangesNothing &&= tf.util.arraysEqual(got.w, without.w);
     }
   }
-  const scalar = within(() => {
+  return { shapesKept, emptyChangesNothing };
+}
+
+/**
+ * A scalar variable (beside a `[0, 3]` one) stepped twice with 'empiricalFisher' curvature:
+ * whether the empty one kept its shape, and the scalar's error relative to the scalar Kalman
+ * filter in float64.
+ */
+export function scalarWeight(
+  backend: string,
+  path: 'fused' | 'generic',
+): { shapeKept: boolean; relError: number } {
+  const go = () => {
     const opt = bayesianMultiscale({
       gamma: [0.9],
       priorVariance: 2,
       observationNoise: 0.5,
       curvature: 'empiricalFisher',
     });
-    const s = tf.variable(tf.scalar(1.5));
+    const empty = tf.variable(tf.zeros([0, 3]));
+    const scalar = tf.variable(tf.scalar(1.5));
     const gs = tf.scalar(0.4);
-    opt.applyGradients({ [s.name]: gs });
-    opt.applyGradients({ [s.name]: gs });
-    const w = s.dataSync()[0] as number;
+    const ge = tf.zeros([0, 3]);
+    opt.applyGradients({ [empty.name]: ge, [scalar.name]: gs });
+    opt.applyGradients({ [empty.name]: ge, [scalar.name]: gs });
+    const out = { shape: empty.shape, w: scalar.dataSync()[0] as number };
     opt.dispose();
-    tf.dispose([s, gs]);
-    return w;
-  });
+    tf.dispose([empty, scalar, gs, ge]);
+    return out;
+  };
+  const got = path === 'fused' ? go() : generic(backend, go);
   // Float64: ĝ = g/σ², h = ĝ², D = 1 + hV, μ ← γ(μ − vĝ/D), v ← γ²(v − v²h/D) + p(1 − γ²).
   let mu = 1.5;
   let v = 2;
@@ -291,7 +315,10 @@ export function edgeShapes(
     mu = 0.9 * (mu - (v * gh) / D);
     v = 0.81 * (v - (v * v * gh * gh) / D) + 2 * (1 - 0.81);
   }
-  return { shapesKept, emptyChangesNothing, scalarRelError: Math.abs(scalar - mu) / Math.abs(mu) };
+  return {
+    shapeKept: tf.util.arraysEqual(got.shape, [0, 3]),
+    relError: Math.abs(got.w - mu) / Math.abs(mu),
+  };
 }
 
 /**
