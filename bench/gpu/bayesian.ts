@@ -171,3 +171,14 @@ export function formatBayesianRow(r: BayesianRow): string {
     `${ratio(r.genericMs, r.bayesianMs)} | ${ms(r.multiscaleMs)} | ${ratio(r.bayesianMs, r.multiscaleMs)} |`
   );
 }
+
+/** Issue 14's target 1 on the rows: the fused Bayesian step ≤ 3× a multiscale step, k = 5, N = 10⁶. */
+export function bayesianTargets(rows: BayesianRow[]): string[] {
+  const row = rows.find((r) => r.n === 1e6 && r.k === 5);
+  if (row === undefined) return [];
+  const x =
+    row.bayesianMs !== null && row.multiscaleMs !== null ? row.bayesianMs / row.multiscaleMs : null;
+  return [
+    `Bayesian k=5, N=1e6: ${x === null ? 'n/a' : `${x.toFixed(2)}×`} a multiscale k=5 step (target ≤ 3×): ${x !== null && x <= 3 ? 'met' : 'NOT met'}`,
+  ];
+}

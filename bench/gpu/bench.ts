@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { provideNodeWebGPU, useBestBackend } from '../../src/backend.js';
 import {
   bayesianHeader,
+  bayesianTargets,
   formatBayesianRow,
   runBayesianBench,
   worstBayesianError,
@@ -90,5 +91,5 @@ log(
 log(
   `values: every timed Bayesian run's weights against the float64 filter, worst relative error ${worstBayesianError.toExponential(2)}`,
 );
-for (const t of targets(rows)) log(`- ${t}`);
+for (const t of [...targets(rows), ...bayesianTargets(bayesian)]) log(`- ${t}`);
 process.exit(worst <= 1e-5 && worstValueError <= 1e-4 && worstBayesianError <= 1e-4 ? 0 : 1);
