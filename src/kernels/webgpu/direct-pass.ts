@@ -183,7 +183,8 @@ export interface BindingLimits {
 
 /** The backend device's `BindingLimits`. */
 export function bindingLimits(backend: tf.KernelBackend): BindingLimits {
-  const limits = checkInternals(backend).device.limits;
+  const device = (backend as unknown as { device?: GPUDevice }).device;
+  const limits = (device ?? checkInternals(backend).device).limits;
   return {
     bindingBytes: limits.maxStorageBufferBindingSize,
     offsetAlignment: limits.minStorageBufferOffsetAlignment,
@@ -205,7 +206,7 @@ export interface TensorBinding {
 
 /** One dispatch of a `MultiDispatchPass`. */
 export interface Dispatch {
-  /** Identifies `code` for the pipeline cache. */
+  /** Identifies `code` (and so its bindings' kinds) for the pipeline cache. */
   key: string;
   /** WGSL with entry point `main`: storage bindings 0 … m−1 as `bindings`, the uniform at m. */
   code: string;
@@ -236,23 +237,25 @@ interface Pipeline {
 
 const pipelines = new WeakMap<GPUDevice, Map<string, Pipeline>>();
 
-/** The pipeline of `code` with an explicit layout: `kinds[i]` for binding i, the uniform last. */
+/**
+ * The pipeline of `code` (identified by `key`) with an explicit layout: `kinds()[i]` for binding i,
+ * the uniform last. The kinds follow from the code, so `key` alone keys the cache.
+ */
 function pipelineFor(
   device: GPUDevice,
   key: string,
   code: string,
-  kinds: GPUBufferBindingType[],
+  kinds: () => GPUBufferBindingType[],
 ): Pipeline {
   let cache = pipelines.get(device);
   if (cache === undefined) {
     cache = new Map();
     pipelines.set(device, cache);
   }
-  const cacheKey = `${key}|${kinds.join(',')}`;
-  let entry = cache.get(cacheKey);
+  let entry = cache.get(key);
   if (entry === undefined) {
     const layout = device.createBindGroupLayout({
-      entries: [...kinds, 'uniform' as const].map((type, binding) => ({
+      entries: [...kinds(), 'uniform' as const].map((type, binding) => ({
         binding,
         visibility: GPUShaderStage.COMPUTE,
         buffer: { type },
@@ -263,7 +266,7 @@ function pipelineFor(
       compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
     });
     entry = { pipeline, layout };
-    cache.set(cacheKey, entry);
+    cache.set(key, entry);
   }
   return entry;
 }
@@ -299,16 +302,20 @@ export function runDispatches(backend: tf.KernelBackend, pass: MultiDispatchPass
     );
     b.queue.writeBuffer(params, 0, d.params, 0, d.params.byteLength);
     b.uniformPendingDisposal.push(params);
-    const kinds = d.bindings.map(
-      (x): GPUBufferBindingType => (x.tensor < outputs.length ? 'storage' : 'read-only-storage'),
-    );
+    const kinds = () =>
+      d.bindings.map(
+        (x): GPUBufferBindingType => (x.tensor < outputs.length ? 'storage' : 'read-only-storage'),
+      );
     const { pipeline, layout } = pipelineFor(b.device, d.key, d.code, kinds);
     const bindGroup = b.device.createBindGroup({
       layout,
       entries: [
-        ...d.bindings.map((x, binding) => ({
+        ...d.bindings.map(({ tensor, range }, binding) => ({
           binding,
-          resource: { buffer: buffers[x.tensor] as GPUBuffer, ...x.range },
+          resource:
+            range === undefined
+              ? { buffer: buffers[tensor] as GPUBuffer }
+              : { buffer: buffers[tensor] as GPUBuffer, offset: range.offset, size: range.size },
         })),
         { binding: d.bindings.length, resource: { buffer: params, size } },
       ],

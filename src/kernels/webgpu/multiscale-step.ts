@@ -39,6 +39,7 @@ export function multiscaleSpec(attrs: MultiscaleStepArgs['attrs']): SplitStepSpe
   const rows = attrs.decays.length;
   return {
     kernel: 'MultiscaleStep',
+    key: `MultiscaleStep_k${rows + 1}`,
     k: rows + 1,
     scalars: [attrs.pivotDecay, attrs.totalRate],
     rows: attrs.decays.map((d, r) => [d, attrs.rates[r] as number, attrs.cross[r] as number, 0]),

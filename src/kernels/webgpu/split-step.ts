@@ -36,6 +36,7 @@ import {
   bindingLimits,
   type Dispatch,
   runDispatches,
+  type TensorBinding,
   WORKGROUP_SIZE,
   workgroupsFor,
 } from './direct-pass.js';
@@ -155,8 +156,13 @@ export function largestGroups<G extends RowGroup>(
 
 /** A fused step to split: its constants, its row groups and the WGSL of one group. */
 export interface SplitStepSpec<G extends RowGroup> {
-  /** The kernel's name (pipeline keys, errors). */
+  /** The kernel's name (errors). */
   kernel: string;
+  /**
+   * Identifies the groups and the WGSL this spec makes, not its constants (pipeline and plan
+   * caches): the kernel, k and every attribute that changes the code, such as w's coordinate.
+   */
+  key: string;
   /** The k of the step, for errors. */
   k: number;
   /** Up to 4 scalars, as `p.c.x` … `p.c.w` in WGSL. */
@@ -165,10 +171,7 @@ export interface SplitStepSpec<G extends RowGroup> {
   rows: number[][];
   /** The row groups, each dispatched in turn over every chunk (in order). */
   groups(split: StepSplit): G[];
-  /**
-   * Identifies a group's WGSL beyond k, the width and its rows' segments (pipeline cache): every
-   * attribute that changes the code, such as w's coordinate, must be in it.
-   */
+  /** Identifies a group's WGSL beyond `key`, the width and its rows' segments. */
   groupKey(group: G): string;
   /**
    * WGSL of the loop body for one entry of `group`: `value[i]`, `gi` (the gradient),
@@ -315,6 +318,78 @@ export function planWindows<G extends RowGroup>(
   return { split, windows };
 }
 
+/** A dispatch of a planned step without its constants: what `runSplitStep` caches. */
+interface PlannedDispatch {
+  key: string;
+  code: string;
+  bindings: TensorBinding[];
+  items: number;
+  /** The uniform block's u32 head: n, threads, count, δ of w′/w/g, then δ of each segment. */
+  head: Uint32Array;
+  /** Bytes of the uniform block. */
+  bytes: number;
+}
+
+/**
+ * Planned steps by spec key, sizes and limits: the plan and its WGSL are made once per weight shape
+ * and device, not at every step (a step of a small weight costs mostly JavaScript).
+ */
+const planned = new Map<string, PlannedDispatch[]>();
+
+function planDispatches<G extends RowGroup>(
+  backend: tf.KernelBackend,
+  spec: SplitStepSpec<G>,
+  limits: BindingLimits,
+  n: number,
+  width: 1 | 4,
+  slotRows: number,
+): PlannedDispatch[] {
+  const items = n / width;
+  const { windows } = planWindows(limits, items, width, slotRows, (s) => spec.groups(s), {
+    kernel: spec.kernel,
+    k: spec.k,
+    n,
+  });
+  const codes = new Map<G, { key: string; code: string }>();
+  return windows.map((window) => {
+    const { group, count, writes, reads } = window;
+    let shader = codes.get(group);
+    if (shader === undefined) {
+      const rows = (x: SegmentRange[]) => x.map((seg) => seg.rows);
+      const sig = (x: SegmentRange[]) => x.map((seg) => seg.rows.join('-')).join('.');
+      shader = {
+        key: `${spec.key}_v${width}_${spec.groupKey(group)}_w${sig(writes)}_r${sig(reads)}`,
+        code: windowWgsl(spec, group, width, rows(writes), rows(reads)),
+      };
+      codes.set(group, shader);
+    }
+    const segs = [...writes, ...reads];
+    const deltas = Math.max(1, Math.ceil(segs.length / 4));
+    const head = new Uint32Array(4 + 4 * deltas);
+    head[0] = items;
+    head[1] = workgroupsFor(count, backend) * WORKGROUP_SIZE;
+    head[2] = count;
+    head[3] = window.value.delta;
+    segs.forEach((seg, j) => {
+      head[4 + j] = seg.delta;
+    });
+    return {
+      ...shader,
+      // Outputs [newValue, newSlot] are tensors 0, 1; inputs [value, gradient, slot] 2, 3, 4.
+      bindings: [
+        { tensor: 0, range: window.value.range },
+        { tensor: 2, range: window.value.range },
+        { tensor: 3, range: window.value.range },
+        ...writes.map(({ range }) => ({ tensor: 1, range })),
+        ...reads.map(({ range }) => ({ tensor: 4, range })),
+      ],
+      items: count,
+      head,
+      bytes: 4 * head.length + 16 + 16 * Math.max(1, spec.rows.length),
+    };
+  });
+}
+
 /**
  * Runs `spec` on the tfjs WebGPU backend over `inputs` (w and g of n entries, the slot of
  * `rows` × n), split as `planWindows` decides for this device; returns `[newValue, newSlot]`.
@@ -327,62 +402,30 @@ export function runSplitStep<G extends RowGroup>(
 ): tf.TensorInfo[] {
   const { value, gradient, slot } = inputs;
   const n = value.shape.reduce((a, b) => a * b, 1);
-  const items = n / width;
-  const { windows } = planWindows(
-    bindingLimits(backend),
-    items,
-    width,
-    slot.shape[0] as number,
-    (split) => spec.groups(split),
-    { kernel: spec.kernel, k: spec.k, n },
-  );
-  const codes = new Map<G, { key: string; code: string }>();
-  const dispatches = windows.map((window): Dispatch => {
-    const { group, count, writes, reads } = window;
-    let shader = codes.get(group);
-    if (shader === undefined) {
-      const rows = (x: SegmentRange[]) => x.map((seg) => seg.rows);
-      const sig = (x: SegmentRange[]) => x.map((seg) => seg.rows.join('-')).join('.');
-      shader = {
-        key: `${spec.kernel}_k${spec.k}_v${width}_${spec.groupKey(group)}_w${sig(writes)}_r${sig(reads)}`,
-        code: windowWgsl(spec, group, width, rows(writes), rows(reads)),
-      };
-      codes.set(group, shader);
-    }
-    const slotRanges = [...writes, ...reads];
-    const deltas = Math.max(1, Math.ceil(slotRanges.length / 4));
-    const params = new ArrayBuffer(16 + 16 * deltas + 16 + 16 * Math.max(1, spec.rows.length));
-    const u = new Uint32Array(params);
-    u[0] = items;
-    u[1] = workgroupsFor(count, backend) * WORKGROUP_SIZE;
-    u[2] = count;
-    u[3] = window.value.delta;
-    slotRanges.forEach((seg, j) => {
-      u[4 + j] = seg.delta;
-    });
-    const f = new Float32Array(params);
-    const c = 4 + 4 * deltas;
-    spec.scalars.forEach((x, j) => {
-      f[c + j] = x;
-    });
-    spec.rows.forEach((row, j) => {
-      row.forEach((x, m) => {
-        f[c + 4 + 4 * j + m] = x;
-      });
-    });
-    // Outputs [newValue, newSlot] are tensors 0, 1; inputs [value, gradient, slot] 2, 3, 4.
-    return {
-      ...shader,
-      bindings: [
-        { tensor: 0, range: window.value.range },
-        { tensor: 2, range: window.value.range },
-        { tensor: 3, range: window.value.range },
-        ...writes.map(({ range }) => ({ tensor: 1, range })),
-        ...reads.map(({ range }) => ({ tensor: 4, range })),
-      ],
-      params,
-      items: count,
-    };
+  const slotRows = slot.shape[0] as number;
+  const limits = bindingLimits(backend);
+  // The most workgroups a dispatch may have (the plan's thread counts depend on it).
+  const workgroups = workgroupsFor(Number.MAX_SAFE_INTEGER, backend);
+  const cacheKey =
+    `${spec.key}|${n}|${width}|${slotRows}|${limits.bindingBytes}|${limits.offsetAlignment}|` +
+    `${limits.storageBindings}|${limits.bufferBytes}|${workgroups}`;
+  let plan = planned.get(cacheKey);
+  if (plan === undefined) {
+    plan = planDispatches(backend, spec, limits, n, width, slotRows);
+    if (planned.size >= 512) planned.clear();
+    planned.set(cacheKey, plan);
+  }
+  // The constants after the u32 head: c (4 floats), then one vec4 per row.
+  const constants = new Float32Array(4 + 4 * Math.max(1, spec.rows.length));
+  constants.set(spec.scalars);
+  spec.rows.forEach((row, j) => {
+    constants.set(row, 4 + 4 * j);
+  });
+  const dispatches = plan.map((d): Dispatch => {
+    const params = new ArrayBuffer(d.bytes);
+    new Uint32Array(params).set(d.head);
+    new Float32Array(params).set(constants, d.head.length);
+    return { key: d.key, code: d.code, bindings: d.bindings, params, items: d.items };
   });
   return runDispatches(backend, {
     inputs: [value, gradient, slot],

@@ -58,6 +58,7 @@ export function tridiagonalSpec(
   };
   return {
     kernel: 'TridiagonalStep',
+    key: `TridiagonalStep_k${k}_p${pivot}`,
     k,
     scalars: [],
     rows: attrs.diag.map((d, j) => [
@@ -67,7 +68,7 @@ export function tridiagonalSpec(
       attrs.input[j] as number,
     ]),
     groups: (split) => largestGroups(k, split, groupsOf),
-    groupKey: (group) => `p${pivot}_c${group.coordinates.join('-')}`,
+    groupKey: (group) => `c${group.coordinates.join('-')}`,
     body(group, read, write) {
       const [from, to] = group.coordinates;
       const x = (j: number) => (j === pivot ? 'value[i]' : read(j < pivot ? j : j - 1));
