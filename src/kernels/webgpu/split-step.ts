@@ -25,7 +25,13 @@
  * n entries apart. So each dispatch reads and writes a group of rows; a kernel says what its group
  * reads and writes (`RowGroup`), and consecutive dispatches see each other's writes (the multiscale
  * step accumulates w′ over its row groups). The split costs nothing when everything fits (one
- * dispatch, offsets 0) and, when it does not, re-reads w′ and g once per extra row group.
+ * dispatch, offsets 0) and, when it does not, re-reads w′ and g once per extra row group. Written
+ * segments of one dispatch must not overlap (WebGPU rejects aliasing writable bindings), and a
+ * range aligned down reaches into the row before, so a dispatch binds several written segments
+ * only when its chunk leaves an alignment's worth of every row out. With the H200's limits, k = 8
+ * at N = 10⁸ is one row group in two chunks: nothing is read twice (test/webgpu-split.test.ts
+ * checks such plans at full size; the browser suite runs them at small size with lowered limits).
+ * Plans and their WGSL are cached per weight shape and device limits.
  *
  * Indices stay below 2³² because each is taken inside one binding (≤ 4 GiB), not over the tensor.
  * A tensor larger than `maxBufferSize` cannot exist in tfjs at all: that throws a clear error.
