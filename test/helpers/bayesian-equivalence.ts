@@ -68,6 +68,14 @@ Object.assign(BAYESIAN_CASES, {
     innovation: 'shared',
     shapes: [[20001], [99, 101], [5, 9, 11]],
   },
+  'k=8, pivot 5, empiricalFisher, perWeight': {
+    gamma: [0.1, 0.3, 0.5, 0.7, 0.8, 0.999, 0.9, 0.95],
+    p: [0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1],
+    sigma2: 0.9,
+    curvature: 'empiricalFisher',
+    innovation: 'perWeight',
+    shapes: [[6, 11], [3, 4, 5], [7]],
+  },
   'k=2, pivot 0, fisher, perRow, odd rows': {
     gamma: [1, 0.7],
     p: [0.2, 0.6],
