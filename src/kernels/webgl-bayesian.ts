@@ -55,6 +55,8 @@ interface Reads {
   flatIndex?: string;
   /** Entries per row (for the per-row sums `R`). */
   per?: number;
+  /** The entry's index along the first axis (packed; for the per-row sums `R`). */
+  group?: string;
 }
 
 /** The read of weight-shaped input `name` (W, G or H) at the entry. */
@@ -83,9 +85,8 @@ function entryLines(
   }
   lines.push(`${T} t = ${a.curvature === 'given' ? read('H', r) : 'g * g'};`);
   if (source === 'shared') lines.push(`${T} D = ${T}(getD()${l.packed ? '.x' : ''});`);
-  else if (source === 'rowSums') {
-    lines.push(`${T} D = ${toD(`getR(${r.flatIndex} / ${r.per})`)};`);
-  } else if (source === 'none') {
+  else if (source === 'rowSums') lines.push(rowDenominator(l, r, toD));
+  else if (source === 'none') {
     // The terms programs: t and V only.
   } else if (a.innovation === 'perRow') {
     // One entry per row: the row's sum is the entry's own term, skipped when not finite.
@@ -94,16 +95,36 @@ function entryLines(
   return lines.join('\n      ');
 }
 
+/**
+ * D from the per-row sums `R`: flat, the entry's row; packed rank 3, the texel's batch (one row);
+ * packed rank 2, the texel's two rows g and g + 1 (a packed 1-D `R` texel holds sums g, g + 1).
+ */
+function rowDenominator(l: Layout, r: Reads, toD: (x: string) => string): string {
+  if (!l.packed) return `float D = ${toD(`getR(${r.flatIndex} / ${r.per})`)};`;
+  const g = r.group as string;
+  if (l.shape.length === 3) {
+    return `vec4 rr = getR(${g});
+      vec4 D = vec4(${toD(`${g} - (${g} / 2) * 2 == 0 ? rr.x : rr.y`)});`;
+  }
+  return `vec4 rr = getR(${g});
+      vec4 D = ${toD('vec4(rr.x, rr.x, rr.y, rr.y)')};`;
+}
+
 /** Output coordinates of a program over `shape` (plus a leading slot-row axis when `rows`). */
-function coords(l: Layout, rows: boolean): { decl: string; at: string; row: string } {
+function coords(
+  l: Layout,
+  rows: boolean,
+): { decl: string; at: string; row: string; first: string } {
   const rank = l.shape.length + (rows ? 1 : 0);
   const names = ['x', 'y', 'z', 'w'].slice(0, rank).map((x) => `c.${x}`);
   const type = rank === 1 ? 'int' : `ivec${rank}`;
-  if (rank === 1) return { decl: 'int c = getOutputCoords();', at: 'c', row: '' };
+  if (rank === 1) return { decl: 'int c = getOutputCoords();', at: 'c', row: '', first: 'c' };
+  const at = names.slice(rows ? 1 : 0);
   return {
     decl: `${type} c = getOutputCoords();`,
-    at: names.slice(rows ? 1 : 0).join(', '),
+    at: at.join(', '),
     row: rows ? 'c.x' : '',
+    first: at[0] as string,
   };
 }
 
@@ -128,7 +149,7 @@ function weightProgram(
   const others = a.gamma.map((_, i) => i).filter((i) => i !== p);
   const c = coords(l, false);
   const T = sample(l);
-  const r: Reads = { at: c.at, own: true, flatIndex: c.at, per };
+  const r: Reads = { at: c.at, own: true, flatIndex: c.at, per, group: c.first };
   const flows = others.map(
     (i, row) =>
       `acc += ${lit((a.gamma[i] as number) - gp)} * (getS(${row}, ${c.at}) - v${i} * step);`,
@@ -166,7 +187,7 @@ function slotProgram(
   const others = a.gamma.map((_, i) => i).filter((i) => i !== p);
   const c = coords(l, true);
   const T = sample(l);
-  const r: Reads = { at: c.at, own: false, flatIndex: c.at, per };
+  const r: Reads = { at: c.at, own: false, flatIndex: c.at, per, group: c.first };
   const hh = a.curvature === 'fisher' ? 'g * g / D' : 't';
   const means =
     k === 1
@@ -211,9 +232,9 @@ const MAX_CHUNK = 256;
 /**
  * Partial innovation sums: each thread adds the finite terms t·V (t = ĝ², or ĥ when given) of a
  * chunk of consecutive entries, so the backend's `Sum` that finishes the reduction reads about
- * √(entries) values instead of all of them. Flat: the output is `[groups, chunks]`, each group
- * (a `'perRow'` row, or the whole weight) split into chunks of `chunk` entries. Packed: the output
- * is `[chunks]` over the weight's texels in memory order, a texel's padding entries left out.
+ * √(entries) values instead of all of them. The output is `[groups, chunks]`: each group (a
+ * `'perRow'` row, or the whole weight) split into chunks of entries (flat) or of texels in memory
+ * order (packed; a texel's padding entries, and for a rank-2 row the other row's, left out).
  */
 function partialSumProgram(a: BayesianStepAttrs, l: Layout, groups: number): Program {
   const n = l.shape.reduce((x, y) => x * y, 1);
@@ -245,28 +266,39 @@ function partialSumProgram(a: BayesianStepAttrs, l: Layout, groups: number): Pro
     };
   }
   // Texel index → (batch, row, column) of its top-left entry, as tfjs's packed samplers lay out.
+  // A group's texels: all of them (one group), one batch (rank 3), or one texel row, whose
+  // texels hold two rows of entries, so row grp keeps its half of each (rank 2).
   const rows = l.shape[rank - 2] as number;
   const cols = l.shape[rank - 1] as number;
   const perRow = Math.ceil(cols / 2);
   const perBatch = perRow * Math.ceil(rows / 2);
   const texels = perBatch * (rank === 3 ? (l.shape[0] as number) : 1);
-  const chunk = Math.min(MAX_CHUNK, Math.ceil(Math.sqrt(texels)));
+  const span = groups === 1 ? texels : rank === 3 ? perBatch : perRow;
+  const chunk = Math.min(MAX_CHUNK, Math.ceil(Math.sqrt(span)));
+  const base = groups === 1 ? '0' : rank === 3 ? `grp * ${perBatch}` : `(grp / 2) * ${perRow}`;
+  const halfRow = groups > 1 && rank === 2;
+  const keep = halfRow
+    ? `grp - (grp / 2) * 2 == 0 ? vec4(1.0, right ? 1.0 : 0.0, 0.0, 0.0)
+          : vec4(0.0, 0.0, 1.0, right ? 1.0 : 0.0)`
+    : 'vec4(1.0, right ? 1.0 : 0.0, below ? 1.0 : 0.0, right && below ? 1.0 : 0.0)';
   const at = rank === 3 ? 'b, y, x' : 'y, x';
   const r: Reads = { at, own: false };
   return {
     variableNames,
-    outputShape: [Math.ceil(texels / chunk)],
+    outputShape: [groups, Math.ceil(span / chunk)],
     packedInputs: true,
     packedOutput: false,
     userCode: `
     ${finiteOr0(l)}
     void main() {
-      int start = getOutputCoords() * ${chunk};
-      int count = min(${chunk}, ${texels} - start);
+      ivec2 c = getOutputCoords();
+      int grp = c.x;
+      int start = c.y * ${chunk};
+      int count = min(${chunk}, ${span} - start);
       float acc = 0.0;
       for (int j = 0; j < ${chunk}; j++) {
         if (j >= count) break;
-        int texel = start + j;
+        int texel = ${base} + start + j;
         int b = texel / ${perBatch};
         int inBatch = texel - b * ${perBatch};
         int y = 2 * (inBatch / ${perRow});
@@ -274,7 +306,7 @@ function partialSumProgram(a: BayesianStepAttrs, l: Layout, groups: number): Pro
         ${entryLines(a, l, r, 'none', true)}
         bool right = x + 1 < ${cols};
         bool below = y + 1 < ${rows};
-        vec4 keep = vec4(1.0, right ? 1.0 : 0.0, below ? 1.0 : 0.0, right && below ? 1.0 : 0.0);
+        vec4 keep = ${keep};
         acc += dot(finiteOr0(t * V), keep);
       }
       setOutput(acc);
@@ -314,10 +346,10 @@ class Run {
   }
 }
 
-/** Packed programs for weights of rank 2 and 3; flat ones otherwise (and for per-row sums). */
-function layoutOf(shape: number[], perRow: boolean): Layout {
+/** Packed programs for weights of rank 2 and 3; flat ones otherwise. */
+function layoutOf(shape: number[]): Layout {
   const n = shape.reduce((x, y) => x * y, 1);
-  const packed = !perRow && (shape.length === 2 || shape.length === 3);
+  const packed = shape.length === 2 || shape.length === 3;
   return { packed, shape: packed ? shape : [n] };
 }
 
@@ -395,7 +427,7 @@ export function bayesianInnovationWebGL(args: BayesianStepArgs): tf.TensorInfo[]
   if (n === 0) return [call('Fill', be, {}, { shape: [], value: 0, dtype: 'float32' })];
   const run = new Run(be);
   try {
-    return [innovationSums(run, args, layoutOf(shape, false), 1, true)];
+    return [innovationSums(run, args, layoutOf(shape), 1, true)];
   } finally {
     run.dispose();
   }
@@ -405,8 +437,8 @@ export function bayesianInnovationWebGL(args: BayesianStepArgs): tf.TensorInfo[]
  * The `BAYESIAN_STEP` kernel of the `webgl` backend: two GPGPU passes (a program has one output),
  * the new weight and all 2k−1 new slot rows, each computing ĝ and D per entry. D is the
  * `denominator` input (`'shared'`), each entry's own (`'perWeight'`), or for `'perRow'` the sums
- * of `innovationSums` per row. Weights of rank 2 and 3 run packed programs (except `'perRow'`);
- * others run flat ones.
+ * of `innovationSums` per row. Weights of rank 2 and 3 run packed programs; others run flat
+ * ones.
  */
 export function bayesianStepWebGL(args: BayesianStepArgs): tf.TensorInfo[] {
   const { inputs, attrs } = args;
@@ -423,7 +455,7 @@ export function bayesianStepWebGL(args: BayesianStepArgs): tf.TensorInfo[] {
   const run = new Run(be);
   try {
     const perRow = attrs.innovation === 'perRow' && attrs.groups < n;
-    const l = layoutOf(shape, perRow);
+    const l = layoutOf(shape);
     let source: DenominatorSource = 'entry';
     const ins = termInputs(run, l, args);
     if (attrs.innovation === 'shared') {
