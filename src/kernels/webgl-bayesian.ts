@@ -40,10 +40,10 @@ function finiteOr0(l: Layout): string {
 }
 
 /**
- * Where D comes from in a program: the shared scalar, per-row sums, each entry's own, or nowhere
- * (the terms program needs no D).
+ * Where D comes from in a program: the shared scalar, per-row sums, each entry's own computed in
+ * the program (`entry`) or read from a D of the weight's shape (`entries`), or nowhere (the sums).
  */
-type DenominatorSource = 'shared' | 'rowSums' | 'entry' | 'none';
+type DenominatorSource = 'shared' | 'rowSums' | 'entry' | 'entries' | 'none';
 
 /** Where a program reads its per-entry inputs. */
 interface Reads {
@@ -85,6 +85,7 @@ function entryLines(
   }
   lines.push(`${T} t = ${a.curvature === 'given' ? read('H', r) : 'g * g'};`);
   if (source === 'shared') lines.push(`${T} D = ${T}(getD()${l.packed ? '.x' : ''});`);
+  else if (source === 'entries') lines.push(`${T} D = ${read('D', r)};`);
   else if (source === 'rowSums') lines.push(rowDenominator(l, r, toD));
   else if (source === 'none') {
     // The terms programs: t and V only.
@@ -132,7 +133,7 @@ function coords(
 function variables(a: BayesianStepAttrs, source: DenominatorSource, weight: boolean): string[] {
   const names = weight ? ['W', 'G', 'S'] : ['G', 'S'];
   if (a.curvature === 'given') names.push('H');
-  if (source === 'shared') names.push('D');
+  if (source === 'shared' || source === 'entries') names.push('D');
   if (source === 'rowSums') names.push('R');
   return names;
 }
@@ -222,6 +223,24 @@ function slotProgram(
       float q = ${select('i', a.processNoise)};
       ${T} hh = ${hh};
       setOutput(g2 * (s * (D - hh * s)) / D + q);
+    }`,
+  };
+}
+
+/** Each entry's own D (`'perWeight'`, or `'perRow'` with one entry per row), in layout `l`. */
+function denominatorProgram(a: BayesianStepAttrs, l: Layout): Program {
+  const c = coords(l, false);
+  return {
+    variableNames: variables(a, 'entry', false),
+    outputShape: l.shape,
+    packedInputs: l.packed,
+    packedOutput: l.packed,
+    userCode: `
+    ${finiteOr0(l)}
+    void main() {
+      ${c.decl}
+      ${entryLines(a, l, { at: c.at, own: true }, 'entry', true)}
+      setOutput(D);
     }`,
   };
 }
@@ -471,6 +490,12 @@ export function bayesianStepWebGL(args: BayesianStepArgs): tf.TensorInfo[] {
     const per = n / attrs.groups;
     const value = run.as(inputs.value, l.shape);
     const nextW = run.program(weightProgram(attrs, l, source, per), [value, ...ins]);
+    if (source === 'entry') {
+      // Each entry's own D needs all k variances: one pass writes it, so that the 2k−1 slot rows
+      // read D instead of k variances each.
+      ins.push(run.temp(run.program(denominatorProgram(attrs, l), ins.slice())));
+      source = 'entries';
+    }
     const nextS = run.program(slotProgram(attrs, l, source, per), ins);
     return [run.output(nextW, shape), run.output(nextS, [2 * k - 1, ...shape])];
   } finally {
