@@ -26,6 +26,7 @@ Object.assign(globalThis, {
       nanEntry('webgl', innovation, path),
     emptyWeights: (path: 'fused' | 'generic') => emptyWeights('webgl', path),
     scalarWeight: (path: 'fused' | 'generic') => scalarWeight('webgl', path),
-    optimizerSteps: () => optimizerSteps('webgl'),
+    optimizerSteps: (innovation: 'shared' | 'perRow' | 'perWeight') =>
+      optimizerSteps('webgl', innovation),
   },
 });

@@ -57,15 +57,19 @@ test.describe('fused Bayesian multiscale kernels on webgl', () => {
     });
   }
 
-  test('optimizer steps go through both kernels, read nothing back and leak nothing', async ({
-    suitePage,
-  }) => {
-    const r = await runInPage<{
-      stepCalls: number;
-      innovationCalls: number;
-      reads: number;
-      leaked: number;
-    }>(suitePage, 'optimizerSteps');
-    expect(r).toEqual({ stepCalls: 40, innovationCalls: 40, reads: 0, leaked: 0 });
-  });
+  for (const innovation of ['shared', 'perRow', 'perWeight'] as const) {
+    test(`${innovation}: optimizer steps go through the kernels, read nothing back and leak nothing`, async ({
+      suitePage,
+    }) => {
+      const r = await runInPage<{
+        stepCalls: number;
+        innovationCalls: number;
+        reads: number;
+        leaked: number;
+      }>(suitePage, 'optimizerSteps', innovation);
+      // Two weights, 20 steps; only 'shared' needs the innovation kernel (once per weight).
+      const innovationCalls = innovation === 'shared' ? 40 : 0;
+      expect(r).toEqual({ stepCalls: 40, innovationCalls, reads: 0, leaked: 0 });
+    });
+  }
 });

@@ -330,11 +330,14 @@ export function scalarWeight(
 }
 
 /**
- * 20 training steps of a `[40, 30]` and a `[7]` weight (default options: `'fisher'`, `'shared'`)
- * on `backend`: how many went through the fused kernels, how many reads back to the CPU the steps
- * after the first made, and how many tensors steps 2–20 leaked.
+ * 20 training steps of a `[40, 30]` and a `[7]` weight (`'fisher'` curvature, the given
+ * innovation) on `backend`: how many went through the fused kernels, how many reads back to the
+ * CPU the steps after the first made, and how many tensors steps 2–20 leaked.
  */
-export function optimizerSteps(backend: string): {
+export function optimizerSteps(
+  backend: string,
+  innovation: 'shared' | 'perRow' | 'perWeight' = 'shared',
+): {
   stepCalls: number;
   innovationCalls: number;
   reads: number;
@@ -358,6 +361,7 @@ export function optimizerSteps(backend: string): {
     timescales: [3, 30, 300],
     priorVariance: 1,
     observationNoise: 1,
+    innovation,
   });
   const a = tf.variable(tf.tensor(Float32Array.from(normals(1, 1200)), [40, 30]));
   const b = tf.variable(tf.tensor(Float32Array.from(normals(2, 7)), [7]));
