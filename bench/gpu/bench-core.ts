@@ -280,10 +280,20 @@ export async function checkAgainstCpu(options: BenchOptions): Promise<number> {
 }
 
 /** Whether k subweights of n weights fit the device's buffer limits. */
-function fits(n: number, k: number): boolean {
+/**
+ * Whether the largest tensor of a k-timescale step over n weights fits the device: `'buffer'`
+ * (one GPUBuffer: what the fused kernels need, they split a slot over several bindings) or
+ * `'binding'` (one storage binding: what tfjs's generic ops need).
+ */
+function fits(n: number, k: number, what: 'buffer' | 'binding'): boolean {
   const limits = gpu().device.limits;
   const largest = Math.max(1, k - 1) * n * 4;
-  return largest <= Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+  return (
+    largest <=
+    (what === 'buffer'
+      ? limits.maxBufferSize
+      : Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize))
+  );
 }
 
 export async function guarded(what: string, f: () => Promise<number>, log: (l: string) => void) {
@@ -352,14 +362,18 @@ export async function runBench(options: BenchOptions): Promise<BenchRow[]> {
         dynamics: multiscaleDynamics(constants(k)),
         pivot: 0,
       };
-      if (!fits(n, k)) {
-        row.note = 'slot buffer exceeds maxStorageBufferBindingSize';
+      if (!fits(n, k, 'buffer')) {
+        row.note = 'slot buffer exceeds maxBufferSize';
       } else {
         row.fusedMs = await guarded(
           `fused n=${n} k=${k}`,
           () => timeOptimizer(new MultiscaleOptimizer(constants(k)), n, reps, want, log),
           log,
         );
+      }
+      if (!fits(n, k, 'binding')) {
+        row.note = `${row.note ? `${row.note}; ` : ''}generic ops: slot exceeds maxStorageBufferBindingSize`;
+      } else {
         tf.unregisterKernel(MULTISCALE_STEP, 'webgpu');
         try {
           row.unfusedMs = await guarded(
@@ -445,14 +459,18 @@ export async function runCoupledBench(
         pivot: 0,
       };
       const make = () => bennaFusi({ learningRate: 0.5, beakers: m, form: 'coupled' });
-      if (!fits(n, m)) {
-        row.note = 'slot buffer exceeds maxStorageBufferBindingSize';
+      if (!fits(n, m, 'buffer')) {
+        row.note = 'slot buffer exceeds maxBufferSize';
       } else {
         row.fusedMs = await guarded(
           `tridiagonal n=${n} m=${m}`,
           () => timeOptimizer(make(), n, reps, expected, log),
           log,
         );
+      }
+      if (!fits(n, m, 'binding')) {
+        row.note = `${row.note ? `${row.note}; ` : ''}generic ops: slot exceeds maxStorageBufferBindingSize`;
+      } else {
         tf.unregisterKernel(TRIDIAGONAL_STEP, 'webgpu');
         try {
           row.opsMs = await guarded(

@@ -163,9 +163,9 @@ function missingCurvature(): never {
  * steps are not read back (that would stall a GPU backend): an entry that is negative or not
  * finite becomes NaN in that entry's state.
  *
- * **Kernels.** On cpu and wasm one step of a weight is one fused pass (`BAYESIAN_STEP`, in
- * `src/kernels/`), and the `'shared'` innovation's sum is a reduction on the backend, never read
- * back; other backends run the same step as tfjs ops.
+ * **Kernels.** On cpu, wasm, webgl and webgpu one step of a weight is one fused pass
+ * (`BAYESIAN_STEP`, in `src/kernels/`), and the `'shared'` innovation's sum is a reduction on the
+ * backend, never read back; any other backend runs the same step as tfjs ops.
  *
  * **Memory.** One stacked slot `${name}/posterior` of shape `[2k−1, ...shape]`: the k−1 means not
  * stored in the weight itself (the slowest subweight lives in w), then the k variances.
