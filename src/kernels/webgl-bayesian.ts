@@ -395,25 +395,25 @@ const MAX_FINAL = 1024;
  * packed programs: this saves them a pack pass).
  */
 function groupSumProgram(groups: number, chunks: number, scalar: boolean): Program {
-  const packed = scalar;
   return {
     variableNames: ['P'],
     outputShape: [groups],
-    packedOutput: packed,
+    packedOutput: scalar,
     userCode: `
     void main() {
-      int row = ${packed ? '0' : 'getOutputCoords()'};
+      int row = ${scalar ? '0' : 'getOutputCoords()'};
       float acc = 0.0;
       for (int j = 0; j < ${chunks}; j++) acc += getP(row, j);
-      setOutput(${packed ? 'vec4(acc, 0.0, 0.0, 0.0)' : 'acc'});
+      setOutput(${scalar ? 'vec4(acc, 0.0, 0.0, 0.0)' : 'acc'});
     }`,
   };
 }
 
 /**
  * Σ t·V of the weight in layout `l` on the GPU: a scalar (`'shared'`, one group), or per group
- * (`[groups]`, `'perRow'`). One partial-sum pass, then one pass adding each group's partial sums (the backend's
- * `Sum` when a group has more than `MAX_FINAL` of them; only a reshape when it has one).
+ * (`[groups]`, `'perRow'`). One partial-sum pass, then one pass adding each group's partial sums
+ * (the backend's `Sum` when a group has more than `MAX_FINAL` of them; only a reshape when it has
+ * one).
  */
 function innovationSums(
   run: Run,
@@ -437,7 +437,7 @@ function innovationSums(
 
 /**
  * The `BAYESIAN_INNOVATION` kernel of the `webgl` backend: one pass of partial sums of the finite
- * terms t·V, then the backend's own `Sum` to a scalar, which stays on the GPU.
+ * terms t·V, then one pass adding them up (`innovationSums`); the scalar stays on the GPU.
  */
 export function bayesianInnovationWebGL(args: BayesianStepArgs): tf.TensorInfo[] {
   const be = args.backend as WebGLBackendLike;
