@@ -70,7 +70,7 @@ function runBoth(
     const tri = runTridiagonalStepKernel(w, g, s2, bands as NonNullable<typeof bands>);
     const s3 = tf.abs(tf.tensor2d(inputs(n, 5)[2], [5, n]));
     const bayes = runBayesianStepKernel(
-      { value: w, gradient: g, slot: s3, denominator: tf.scalar(1.7) },
+      { value: w, gradient: g, slot: s3, sum: tf.scalar(1.7) },
       bayesAttrs,
     );
     note(w, g, s, s2, s3, step.value, step.slot as tf.Tensor, tri.value, tri.slot, bayes.value);

@@ -11,15 +11,16 @@ import { hasFusedKernel, registerFusedKernel, runFusedKernel } from './register.
  *    v_i \leftarrow \gamma_i^2\,\frac{v_i\,(D - \hat h\,v_i)}{D} + q_i, $$
  *
  * with the pivot's mean kept inside w (w ← γ_p(w − Vĝ/D) + Σ_{r≠p} (γ_r − γ_p)(ω_r − v_rĝ/D)).
- * - **inputs**: `value` (w), `gradient` (g), `slot` (`[2k−1, ...shape]`), and `denominator` (a
- *   scalar D, for `innovation: 'shared'`) and `curvature` (ĥ, the shape of w, for
- *   `curvature: 'given'`);
+ * - **inputs**: `value` (w), `gradient` (g), `slot` (`[2k−1, ...shape]`), and `sum` (a scalar:
+ *   the `BAYESIAN_INNOVATION` sums of every weight added up, for `innovation: 'shared'`) and
+ *   `curvature` (ĥ, the shape of w, for `curvature: 'given'`);
  * - **attrs** (`BayesianStepAttrs`);
  * - **outputs**: `[newValue, newSlot]`, fresh float32 tensors.
  *
- * D is the shared scalar when given; else, per group of entries that explain one observation (one
- * entry: `'perWeight'`; one row of the first axis: `'perRow'`), D = 1 + Σ ĥV, or for `'fisher'`
- * D = (1 + √(1 + 4Σĝ²V))/2 with ĥ = ĝ²/D. Sums over a group skip non-finite terms, so a NaN
+ * D comes from a sum Σ over the entries that explain one observation (`'shared'`: the `sum` input,
+ * over all weights; `'perRow'`: one row of the first axis; `'perWeight'`: one entry): D = 1 + Σ ĥV,
+ * or for `'fisher'` D = (1 + √(1 + 4Σĝ²V))/2 with ĥ = ĝ²/D (`denominatorOf`). The kernel forms D
+ * itself, so a `'shared'` step costs no scalar ops between the two kernels. Sums over a group skip non-finite terms, so a NaN
  * gradient entry stays in its entry.
  */
 export const BAYESIAN_STEP = 'BayesianMultiscaleStep';
@@ -47,18 +48,18 @@ export interface BayesianStepAttrs {
   observationNoise: number;
   /** Where ĥ comes from: ĝ²/D (`'fisher'`), ĝ² (`'empiricalFisher'`) or the `curvature` input. */
   curvature: 'fisher' | 'empiricalFisher' | 'given';
-  /** `'shared'`: D is the `denominator` input; else the groups below. */
+  /** `'shared'`: D comes from the `sum` input; else the groups below. */
   innovation: 'shared' | 'perRow' | 'perWeight';
   /** Number of groups of `'perRow'` (the first axis; n for a scalar). */
   groups: number;
 }
 
-/** Inputs of `BAYESIAN_STEP` (and, without `value` and `denominator`, of `BAYESIAN_INNOVATION`). */
+/** Inputs of `BAYESIAN_STEP` (and, without `value` and `sum`, of `BAYESIAN_INNOVATION`). */
 export interface BayesianStepInputs {
   value: tf.TensorInfo;
   gradient: tf.TensorInfo;
   slot: tf.TensorInfo;
-  denominator?: tf.TensorInfo;
+  sum?: tf.TensorInfo;
   curvature?: tf.TensorInfo;
 }
 
@@ -92,7 +93,7 @@ export function runBayesianStepKernel(
     value: tf.Tensor;
     gradient: tf.Tensor;
     slot: tf.Tensor;
-    denominator?: tf.Tensor;
+    sum?: tf.Tensor;
     curvature?: tf.Tensor;
   },
   attrs: BayesianStepAttrs,
@@ -107,6 +108,14 @@ export function runBayesianInnovationKernel(
   attrs: BayesianStepAttrs,
 ): tf.Scalar {
   return runFusedKernel(BAYESIAN_INNOVATION, inputs, attrs)[0] as tf.Scalar;
+}
+
+/**
+ * The innovation D of a sum Σ of terms t·V: D = (1 + √(1 + 4Σ))/2 for `'fisher'` (the root of
+ * D(D − 1) = Σ, since ĥ = ĝ²/D), else 1 + Σ.
+ */
+export function denominatorOf(sum: number, curvature: BayesianStepAttrs['curvature']): number {
+  return curvature === 'fisher' ? (1 + Math.sqrt(1 + 4 * sum)) / 2 : 1 + sum;
 }
 
 /**
@@ -222,8 +231,7 @@ export function bayesianStepLoop(
   for (let i0 = from; i0 < n; ) {
     if (per > 0 && i0 >= rowEnd) {
       rowEnd = i0 + per;
-      const sum = innovationSum(a, n, i0, rowEnd, attrs);
-      rowD = fisher ? (1 + Math.sqrt(1 + 4 * sum)) / 2 : 1 + sum;
+      rowD = denominatorOf(innovationSum(a, n, i0, rowEnd, attrs), attrs.curvature);
     }
     const i1 = Math.min(n, i0 + BLOCK, per > 0 ? rowEnd : n);
     const m = i1 - i0;

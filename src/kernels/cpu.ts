@@ -4,6 +4,7 @@ import {
   type BayesianArrays,
   type BayesianStepArgs,
   bayesianStepLoop,
+  denominatorOf,
   innovationSum,
   registerBayesianKernels,
 } from './bayesian-step-kernel.js';
@@ -147,9 +148,12 @@ export function bayesianStepCpu(args: BayesianStepArgs): tf.TensorInfo[] {
   const outS = new Float32Array((2 * attrs.gamma.length - 1) * n);
   const a = bayesianArrays(args, outW, outS);
   const shared =
-    inputs.denominator === undefined
+    inputs.sum === undefined
       ? Number.NaN
-      : ((backend.readSync(inputs.denominator.dataId) as Float32Array)[0] as number);
+      : denominatorOf(
+          (backend.readSync(inputs.sum.dataId) as Float32Array)[0] as number,
+          attrs.curvature,
+        );
   bayesianStepLoop(a, n, attrs, shared);
   return [
     {

@@ -4,6 +4,7 @@ import {
   type BayesianArrays,
   type BayesianStepArgs,
   bayesianStepLoop,
+  denominatorOf,
   innovationSum,
   registerBayesianKernels,
 } from './bayesian-step-kernel.js';
@@ -225,8 +226,11 @@ export function bayesianStepWasm(args: BayesianStepArgs): tf.TensorInfo[] {
   const outW = be.makeOutput(args.inputs.value.shape, 'float32');
   const outS = be.makeOutput(args.inputs.slot.shape, 'float32');
   const a = bayesianHeap(args, outW, outS);
-  const d = args.inputs.denominator;
-  const shared = d === undefined ? Number.NaN : (a.w[addressOf(be, d.dataId) >>> 2] as number);
+  const sum = args.inputs.sum;
+  const shared =
+    sum === undefined
+      ? Number.NaN
+      : denominatorOf(a.w[addressOf(be, sum.dataId) >>> 2] as number, args.attrs.curvature);
   const simd = bind(be, 0).fns;
   const { attrs } = args;
   // SIMD for the default case ('shared' innovation, curvature from the gradient); the tail of

@@ -84,7 +84,7 @@ function entryLines(
     lines.push(`${T} V = ${Array.from({ length: k }, (_, i) => `v${i}`).join(' + ')};`);
   }
   lines.push(`${T} t = ${a.curvature === 'given' ? read('H', r) : 'g * g'};`);
-  if (source === 'shared') lines.push(`${T} D = ${T}(getD()${l.packed ? '.x' : ''});`);
+  if (source === 'shared') lines.push(`${T} D = ${T}(${toD(`getD()${l.packed ? '.x' : ''}`)});`);
   else if (source === 'entries') lines.push(`${T} D = ${read('D', r)};`);
   else if (source === 'rowSums') lines.push(rowDenominator(l, r, toD));
   else if (source === 'none') {
@@ -455,7 +455,7 @@ export function bayesianInnovationWebGL(args: BayesianStepArgs): tf.TensorInfo[]
 /**
  * The `BAYESIAN_STEP` kernel of the `webgl` backend: two GPGPU passes (a program has one output),
  * the new weight and all 2k−1 new slot rows, each computing ĝ and D per entry. D is the
- * `denominator` input (`'shared'`), each entry's own (`'perWeight'`), or for `'perRow'` the sums
+ * `sum` input (`'shared'`, D formed in the shader), each entry's own (`'perWeight'`), or for `'perRow'` the sums
  * of `innovationSums` per row. Weights of rank 2 and 3 run packed programs; others run flat
  * ones.
  */
@@ -478,11 +478,11 @@ export function bayesianStepWebGL(args: BayesianStepArgs): tf.TensorInfo[] {
     let source: DenominatorSource = 'entry';
     const ins = termInputs(run, l, args);
     if (attrs.innovation === 'shared') {
-      if (inputs.denominator === undefined) {
-        throw new Error(`${BAYESIAN}: the 'shared' innovation needs the denominator input`);
+      if (inputs.sum === undefined) {
+        throw new Error(`${BAYESIAN}: the 'shared' innovation needs the sum input`);
       }
       source = 'shared';
-      ins.push(inputs.denominator);
+      ins.push(inputs.sum);
     } else if (perRow) {
       source = 'rowSums';
       ins.push(run.temp(innovationSums(run, args, l, attrs.groups, false)));

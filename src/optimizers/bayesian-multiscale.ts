@@ -84,7 +84,8 @@ export interface BayesianMultiscaleConfig {
 
 /** What the first pass of a `'shared'` step hands to the per-weight updates. */
 interface SharedStep {
-  denominator: tf.Scalar;
+  /** Σ t·V over every weight's finite terms (the kernels and `updateOps` form D from it). */
+  sum: tf.Scalar;
   curvature: Map<string, tf.Tensor>;
 }
 
@@ -290,8 +291,8 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
     const curvature = new Map<string, tf.Tensor>();
     const fused = hasBayesianKernels();
     try {
-      const denominator = tf.tidy(() => {
-        let total: tf.Tensor = tf.scalar(0);
+      const sum = tf.tidy(() => {
+        let total: tf.Tensor | null = null;
         for (const { name, value, gradient } of weights) {
           const slot = this.claimSlot(name, value);
           let h: tf.Tensor | undefined;
@@ -301,21 +302,18 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
           }
           // Σ ĥV (or Σ ĝ²V) over this weight's entries whose term is finite: on the backend,
           // never read back.
-          const sum = fused
+          const term = fused
             ? runBayesianInnovationKernel({ gradient, slot, curvature: h }, this.attrs(value))
             : this.innovationSumOps(gradient, slot, h);
-          total = tf.add(total, sum);
+          total = total === null ? term : tf.add(total, term);
         }
-        if (this.curvature === 'fisher') {
-          // S(1 + S) = A  ⇒  1 + S = (1 + √(1 + 4A)) / 2
-          return tf.div(tf.add(1, tf.sqrt(tf.add(1, tf.mul(4, total)))), 2) as tf.Scalar;
-        }
-        return tf.add(1, total) as tf.Scalar;
+        // D is formed from the sum inside the step (one scalar op fewer per step on a GPU).
+        return (total ?? tf.scalar(0)) as tf.Scalar;
       });
-      this.shared = { denominator, curvature };
+      this.shared = { sum, curvature };
       super.applyGradients(variableGradients);
     } finally {
-      if (this.shared) this.shared.denominator.dispose();
+      if (this.shared) this.shared.sum.dispose();
       for (const h of curvature.values()) h.dispose();
       this.shared = null;
     }
@@ -418,7 +416,7 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
           value,
           gradient,
           slot: slot as tf.Tensor,
-          denominator: this.shared?.denominator,
+          sum: this.shared?.sum,
           curvature: h,
         },
         this.attrs(value),
@@ -446,7 +444,12 @@ export class BayesianMultiscaleOptimizer extends SlotOptimizer {
     let h: tf.Tensor;
     let d: tf.Tensor;
     if (this.shared) {
-      d = this.shared.denominator;
+      const sum = this.shared.sum;
+      // S(1 + S) = A  ⇒  1 + S = (1 + √(1 + 4A)) / 2
+      d =
+        this.curvature === 'fisher'
+          ? tf.div(tf.add(1, tf.sqrt(tf.add(1, tf.mul(4, sum)))), 2)
+          : tf.add(1, sum);
       if (this.curvature === 'fisher') h = tf.div(tf.square(g), d);
       else h = given ?? tf.square(g);
     } else {

@@ -11,7 +11,7 @@
  * $$ \omega_i \leftarrow \gamma_i\Big(\omega_i - \frac{v_i\,\hat g}{D}\Big), \qquad
  *    v_i \leftarrow \gamma_i^2\,\frac{v_i\,(D - \hat h\,v_i)}{D} + q_i, $$
  *
- * with the pivot's mean inside w. D comes from the `denominator` input (`'shared'`), from a
+ * with the pivot's mean inside w. D comes from the `sum` input (`'shared'`, D formed in the pass), from a
  * per-row buffer that a group pass computed on the device (`'perRow'`), or from the entry itself
  * (`'perWeight'`). `vec4<f32>` work items when n (and, for `'perRow'`, the row length) is a
  * multiple of 4.
@@ -137,7 +137,10 @@ export function bayesianStepWgsl(
   const t = curvature === 'given' ? 'curvature[i]' : 'g2';
   const D =
     source === 'input'
-      ? 'denominator[0]'
+      ? // the 'shared' sum Σ of every weight: D formed here, not by scalar ops before the pass
+        fisher
+        ? '(1.0 + sqrt(1.0 + 4.0 * denominator[0])) / 2.0'
+        : '1.0 + denominator[0]'
       : source === 'rows'
         ? // p.per: items per row (a row is a whole number of items)
           'denominator[i / p.per]'
@@ -384,9 +387,9 @@ export function bayesianStepWebGPU(args: BayesianStepArgs): tf.TensorInfo[] {
   let rows: tf.TensorInfo | undefined;
   let width = lanes(n);
   if (attrs.innovation === 'shared') {
-    denominator = inputs.denominator;
+    denominator = inputs.sum;
     if (denominator === undefined) {
-      throw new Error("BayesianMultiscaleStep (webgpu): 'shared' innovation needs a denominator");
+      throw new Error("BayesianMultiscaleStep (webgpu): 'shared' innovation needs the sum input");
     }
     source = 'input';
   } else if (attrs.innovation === 'perRow' && n > 0) {
