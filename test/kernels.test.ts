@@ -291,13 +291,18 @@ describe("the SIMD module's bInnov (the 'shared' innovation's reduction)", () =>
     new DataView(memory.buffer).setFloat64(4096, 1 / sigma2, true);
     fns?.bInnov(0, 1024, 4 * n, k, n, 4096, 4112);
     const lanes = new Float64Array(memory.buffer, 4112, 2);
-    let expected = 0;
-    for (let j = 0; j < n; j++) {
-      let V = 0;
-      for (let i = 0; i < k; i++) V += v[i * n + j] as number;
-      const term = ((g[j] as number) / sigma2) ** 2 * V;
-      if (Number.isFinite(term)) expected += term;
-    }
+    /** Σ over entries of the finite (g/σ²)²·Σ_i v_i, in float64. */
+    const reference = () => {
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        let V = 0;
+        for (let i = 0; i < k; i++) V += v[i * n + j] as number;
+        const term = ((g[j] as number) / sigma2) ** 2 * V;
+        if (Number.isFinite(term)) sum += term;
+      }
+      return sum;
+    };
+    const expected = reference();
     expect(expected).toBeGreaterThan(1e39);
     const got = (lanes[0] as number) + (lanes[1] as number);
     expect(Math.abs(got - expected)).toBeLessThanOrEqual(1e-12 * expected);
@@ -305,13 +310,7 @@ describe("the SIMD module's bInnov (the 'shared' innovation's reduction)", () =>
     g[17] = 0.5;
     f.set(g, 0);
     fns?.bInnov(0, 1024, 4 * n, k, n, 4096, 4112);
-    let rest = 0;
-    for (let j = 0; j < n; j++) {
-      let V = 0;
-      for (let i = 0; i < k; i++) V += v[i * n + j] as number;
-      const term = ((g[j] as number) / sigma2) ** 2 * V;
-      if (Number.isFinite(term)) rest += term;
-    }
+    const rest = reference();
     const got2 = (lanes[0] as number) + (lanes[1] as number);
     expect(Math.abs(got2 - rest)).toBeLessThanOrEqual(1e-12 * rest);
   });

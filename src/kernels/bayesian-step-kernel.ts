@@ -148,6 +148,18 @@ function scratch(row: number): Float64Array {
 }
 
 /**
+ * V[j] = Σ_{i<k} s[at + i·n + j] for j < m, in float64: the total variance of m entries, row by
+ * row (each row streams through memory once).
+ */
+function sumRows(V: Float64Array, s: Float32Array, at: number, n: number, k: number, m: number) {
+  V.fill(0, 0, m);
+  for (let i = 0; i < k; i++) {
+    const row = at + i * n;
+    for (let j = 0; j < m; j++) V[j] = (V[j] as number) + (s[row + j] as number);
+  }
+}
+
+/**
  * Σ t_j V_j over entries [from, to) whose term is finite (t = ĝ² or ĥ), in float64: the
  * innovation sum of one weight (`from = 0, to = n`) or one `'perRow'` group.
  */
@@ -166,14 +178,9 @@ export function innovationSum(
   const v0 = a.sAt + (k - 1) * n;
   const V = scratch(0);
   let sum = 0;
-  // In blocks, V row by row: each row streams through memory once.
   for (let i0 = from; i0 < to; i0 += BLOCK) {
     const m = Math.min(BLOCK, to - i0);
-    V.fill(0, 0, m);
-    for (let i = 0; i < k; i++) {
-      const at = v0 + i * n + i0;
-      for (let j = 0; j < m; j++) V[j] = (V[j] as number) + (s[at + j] as number);
-    }
+    sumRows(V, s, v0 + i0, n, k, m);
     const gAt = a.gAt + i0;
     const hAt = a.hAt + i0;
     for (let j = 0; j < m; j++) {
@@ -235,11 +242,7 @@ export function bayesianStepLoop(
     }
     const i1 = Math.min(n, i0 + BLOCK, per > 0 ? rowEnd : n);
     const m = i1 - i0;
-    V.fill(0, 0, m);
-    for (let i = 0; i < k; i++) {
-      const at = vAt + i * n + i0;
-      for (let j = 0; j < m; j++) V[j] = (V[j] as number) + (s[at + j] as number);
-    }
+    sumRows(V, s, vAt + i0, n, k, m);
     const gAt = a.gAt + i0;
     const hAt = a.hAt + i0;
     for (let j = 0; j < m; j++) {
