@@ -1,7 +1,8 @@
 /**
- * A 0.5 kB WebAssembly module, assembled here byte by byte, whose SIMD functions run the
- * multiscale step (and the tridiagonal coupled step) in one pass over the tfjs wasm backend's own
- * heap (it imports that memory, so no data is copied in or out):
+ * A small WebAssembly module, assembled here byte by byte, whose SIMD functions run the
+ * multiscale step (and the tridiagonal coupled step, the k = 1 step and the Bayesian step with its
+ * innovation sum) in one pass over the tfjs wasm backend's own heap (it imports that memory, so no
+ * data is copied in or out):
  *
  * ```
  * step(w, g, s, outW, outS, m, n, consts, r)   // byte pointers except m, n, r
@@ -336,7 +337,8 @@ const bInnov: number[] = [
 
 /**
  * The module's bytes. Its one import is `env.memory` (shared or not, as asked); its exports are
- * `step` (the multiscale step) and `tridiagonal` (a tridiagonal linear step, see above).
+ * `step` (the multiscale step), `tridiagonal` (a tridiagonal linear step), `sgd1` (k = 1),
+ * `bInnov` and `bStep` (the Bayesian step's reduction and pass), each described above.
  */
 export function multiscaleStepWasmBytes(shared = false): Uint8Array {
   // Memory limits: min 1 page; a shared memory (threaded tfjs build) must declare a maximum.
