@@ -1,8 +1,8 @@
 /**
- * A small WebAssembly module, assembled here byte by byte, whose SIMD functions run the
- * multiscale step (and the tridiagonal coupled step, the k = 1 step and the Bayesian step with its
- * innovation sum) in one pass over the tfjs wasm backend's own heap (it imports that memory, so no
- * data is copied in or out):
+ * Small WebAssembly modules, assembled here byte by byte, whose SIMD functions run the multiscale
+ * step (and the tridiagonal coupled step, the k = 1 step, and the Bayesian step with its
+ * innovation sum; the Bayesian step is built for each k and pivot) in one pass over the tfjs wasm
+ * backend's own heap (they import that memory, so no data is copied in or out):
  *
  * ```
  * step(w, g, s, outW, outS, m, n, consts, r)   // byte pointers except m, n, r
@@ -159,115 +159,103 @@ const at = (p: number, iLocal: number) => seq(get(p), get(iLocal), add32);
 const ld = (p: number, iLocal: number) => seq(at(p, iLocal), load());
 const splatC = (c: number, index: number) => seq(get(c), splat32(4 * index));
 
-// bStep(W, G, S, OW, OS, M, N, C, R = k): the whole 'shared' Bayesian step in one pass, 8
-// entries (two vectors, a and b) at a time with V, ĝ/D and ĥ in registers: every row is read once
-// from memory and written once (a variance row is read again from L1 for the means). M is a
-// multiple of 8. Constants at C (bytes):
-// 0: [1/σ², 1/D, ĥ scale, γ_p]; 16 + 16i (variance row i < k): [γ_i², q_i, 1, 0];
-// 16 + 16k + 16r (mean row r < k−1): [γ_i, γ_i − γ_p, byte offset of v_i's row from S (i32), 0].
-//   V = Σ_i v_i; ĝ = c0·g; STEP = c1·ĝ; H = c2·ĝ²
-//   out v_i = γ_i²·v_i·(1 − H·v_i·c1) + q_i
-//   acc = γ_p·(w − V·STEP); for each mean row: post = m − v_i·STEP; acc += (γ_i − γ_p)·post;
-//   out m = γ_i·post; out w = acc
-const [QI, QEND, QJ, QOFF, QROW, QVOFF, QCP, QVAT] = [9, 10, 11, 12, 13, 14, 15, 16];
-const [VA, VB, SA, SB, HA, HB, XA, XB, AA, AB, PA2, PB2] = [
-  17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
-];
-const [C0, C1, C2, GP, K0, K1, ONE] = [29, 30, 31, 32, 33, 34, 35];
-const sub32 = [0x6b];
 const mul32 = [0x6c];
-/** v128 at pointer local `p` + local `offset`, plus `extra` bytes. */
-const ldAt = (p: number, offset: number, extra = 0) => seq(get(p), get(offset), add32, load(extra));
-/** for (J = 0; J < limit; J++) { body; OFF += ROWB; CP += 16 } (the body reads OFF and CP). */
-const rowLoop = (limit: number[], loopBody: number[]) => [
-  ...seq(block, loop),
-  ...seq(get(QJ), limit, geU32, brIf(1)),
-  ...loopBody,
-  ...seq(get(QOFF), get(QROW), add32, set(QOFF), get(QCP), i32(16), add32, set(QCP)),
-  ...seq(get(QJ), i32(1), add32, set(QJ)),
-  ...seq(br(0), end, end),
-];
-/** out v = K0·x·(1 − H·x·c1) + K1, for x loaded at S + OFF + extra. */
-const varianceLane = (h: number, x: number, extra: number) =>
-  seq(
-    seq(ldAt(S, QOFF, extra), set(x), get(OS), get(QOFF), add32),
-    seq(get(K0), get(x), fmul, get(ONE), get(h), get(x), fmul, get(C1), fmul, fsub, fmul),
-    seq(get(K1), fadd, store(extra)),
-  );
-/** post = m − v_i·STEP; acc += K1·post; out m = K0·post (lane at `extra` bytes). */
-const meanLane = (step: number, acc: number, post: number, extra: number) =>
-  seq(
-    seq(ldAt(S, QOFF, extra), get(QVAT), load(extra), get(step), fmul, fsub, set(post)),
-    seq(get(acc), get(post), get(K1), fmul, fadd, set(acc)),
-    seq(get(OS), get(QOFF), add32, get(post), get(K0), fmul, store(extra)),
-  );
-const rowConstants = seq(get(QCP), splat32(0), set(K0), get(QCP), splat32(4), set(K1));
+
 /**
- * The body of `bStep` for `vectors` (1 or 2) vectors of 4 entries per iteration. Two it is: at
- * N = 10⁶, k = 5 it took 0.8× the time of one (half the loop and constant-splat overhead).
+ * The body of `bStep(W, G, S, OW, OS, M, N, C, R)` for k timescales and pivot p: the whole
+ * 'shared' Bayesian step in one pass, `vectors` × 4 entries at a time (M a multiple of that),
+ * with every row's pointer and constants in locals and the rows unrolled (straight-line code, so
+ * its speed does not hang on the engine's loop unrolling; a generic loop over the rows measured
+ * 1.5–2× slower at N = 10⁶, k = 5). Each row is read once and written once; the variances stay in
+ * registers for the means. Constants at C (bytes):
+ * 0: [1/σ², 1/D, ĥ scale, γ_p]; 16 + 16i (variance row i < k): [γ_i², q_i];
+ * 16 + 16k + 16r (mean row r < k−1, the subweights other than p in order): [γ_i, γ_i − γ_p].
+ * ```
+ *   V = Σ_i v_i; ĝ = c0·g; STEP = c1·ĝ; H = c2·ĝ²
+ *   out v_i = γ_i²·v_i·(1 − H·v_i·c1) + q_i
+ *   acc = γ_p·(w − V·STEP); for each mean row: post = m − v_i·STEP; acc += (γ_i − γ_p)·post;
+ *   out m = γ_i·post; out w = acc
+ * ```
+ * R is unused (k is built in).
  */
-function bStepBody(vectors: 1 | 2): number[] {
-  const two = vectors === 2;
-  const both = (a: number[], b: number[]) => (two ? seq(a, b) : a);
-  return [
-    ...seq([2, ...uleb(8), I32, ...uleb(19), V128]),
-    ...seq(get(N), i32(2), shl32, set(QROW)),
-    ...seq(get(R), i32(1), sub32, get(QROW), mul32, set(QVOFF)),
-    ...seq(get(M), i32(2), shl32, set(QEND), i32(0), set(QI)),
-    ...seq(get(C), splat32(0), set(C0), get(C), splat32(4), set(C1)),
-    ...seq(get(C), splat32(8), set(C2), get(C), splat32(12), set(GP)),
-    ...seq([0xfd, 0x0c, ...Array<number[]>(4).fill([0, 0, 0x80, 0x3f]).flat()], set(ONE)),
-    ...seq(block, loop),
-    ...seq(get(QI), get(QEND), geU32, brIf(1)),
-    // V = Σ v_i
-    ...seq(get(QVOFF), get(QI), add32, set(QOFF), get(C), set(QCP), i32(0), set(QJ)),
-    ...both(seq(ldAt(S, QOFF), set(VA)), seq(ldAt(S, QOFF, 16), set(VB))),
-    ...seq(get(QOFF), get(QROW), add32, set(QOFF), i32(1), set(QJ)),
-    ...rowLoop(
-      get(R),
-      both(
-        seq(get(VA), ldAt(S, QOFF), fadd, set(VA)),
-        seq(get(VB), ldAt(S, QOFF, 16), fadd, set(VB)),
-      ),
-    ),
+export function bayesianStepBody(k: number, pivot: number, vectors: 1 | 2 = 2): number[] {
+  const rows = 2 * k - 1;
+  const others = Array.from({ length: k }, (_, i) => i).filter((i) => i !== pivot);
+  // i32 locals: I, END, ROWB, then the input and output row pointers.
+  const [I, END, ROWB] = [9, 10, 11];
+  const sRow = (j: number) => 12 + j;
+  const oRow = (j: number) => 12 + rows + j;
+  const nI32 = 3 + 2 * rows;
+  let next = 9 + nI32;
+  const v128 = (count: number) => Array.from({ length: count }, () => next++);
+  const [C0, C1, C2, GP, ONE] = v128(5);
+  const varK0 = v128(k);
+  const varK1 = v128(k);
+  const meanK0 = v128(k - 1);
+  const meanK1 = v128(k - 1);
+  const lanes = Array.from({ length: vectors }, (_, u) => ({
+    extra: 16 * u,
+    x: v128(k),
+    V: v128(1)[0] as number,
+    X: v128(1)[0] as number,
+    ST: v128(1)[0] as number,
+    H: v128(1)[0] as number,
+    ACC: v128(1)[0] as number,
+    P: v128(1)[0] as number,
+  }));
+  const nV128 = next - 9 - nI32;
+  const at = (ptr: number, extra: number) => seq(get(ptr), get(I), add32, load(extra));
+  const addr = (ptr: number) => seq(get(ptr), get(I), add32);
+  const body: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) body.push(...part);
+  };
+  emit(seq(get(N), i32(2), shl32, set(ROWB)));
+  for (let j = 0; j < rows; j++) {
+    emit(seq(get(S), get(ROWB), i32(j), mul32, add32, set(sRow(j))));
+    emit(seq(get(OS), get(ROWB), i32(j), mul32, add32, set(oRow(j))));
+  }
+  emit(seq(get(M), i32(2), shl32, set(END), i32(0), set(I)));
+  emit(seq(get(C), splat32(0), set(C0), get(C), splat32(4), set(C1)));
+  emit(seq(get(C), splat32(8), set(C2), get(C), splat32(12), set(GP)));
+  emit(seq([0xfd, 0x0c, ...Array<number[]>(4).fill([0, 0, 0x80, 0x3f]).flat()], set(ONE)));
+  for (let i = 0; i < k; i++) {
+    emit(seq(get(C), splat32(16 + 16 * i), set(varK0[i] as number)));
+    emit(seq(get(C), splat32(20 + 16 * i), set(varK1[i] as number)));
+  }
+  for (let r = 0; r < k - 1; r++) {
+    emit(seq(get(C), splat32(16 + 16 * k + 16 * r), set(meanK0[r] as number)));
+    emit(seq(get(C), splat32(20 + 16 * k + 16 * r), set(meanK1[r] as number)));
+  }
+  emit(seq(block, loop, get(I), get(END), geU32, brIf(1)));
+  for (const { extra, x, V, X, ST, H, ACC, P } of lanes) {
+    const xi = (i: number) => x[i] as number;
+    // V = Σ v_i (each v_i kept in a register)
+    for (let i = 0; i < k; i++) {
+      emit(seq(at(sRow(k - 1 + i), extra), set(xi(i))));
+      emit(i === 0 ? seq(get(xi(0)), set(V)) : seq(get(V), get(xi(i)), fadd, set(V)));
+    }
     // ĝ = c0·g, STEP = c1·ĝ, H = c2·ĝ²
-    ...both(
-      seq(ldAt(G, QI), get(C0), fmul, set(XA), get(XA), get(C1), fmul, set(SA)),
-      seq(ldAt(G, QI, 16), get(C0), fmul, set(XB), get(XB), get(C1), fmul, set(SB)),
-    ),
-    ...both(
-      seq(get(XA), get(XA), fmul, get(C2), fmul, set(HA)),
-      seq(get(XB), get(XB), fmul, get(C2), fmul, set(HB)),
-    ),
-    // variance rows
-    ...seq(get(QVOFF), get(QI), add32, set(QOFF), get(C), i32(16), add32, set(QCP)),
-    ...seq(i32(0), set(QJ)),
-    ...rowLoop(get(R), seq(rowConstants, both(varianceLane(HA, XA, 0), varianceLane(HB, XB, 16)))),
-    // acc = γ_p·(w − V·STEP)
-    ...both(
-      seq(ldAt(W, QI), get(VA), get(SA), fmul, fsub, get(GP), fmul, set(AA)),
-      seq(ldAt(W, QI, 16), get(VB), get(SB), fmul, fsub, get(GP), fmul, set(AB)),
-    ),
-    // mean rows (CP already points past the variance rows' constants)
-    ...seq(get(QI), set(QOFF), i32(0), set(QJ)),
-    ...rowLoop(
-      seq(get(R), i32(1), sub32),
-      seq(
-        rowConstants,
-        seq(get(S), get(QI), add32, get(QCP), loadI32(8), add32, set(QVAT)),
-        both(meanLane(SA, AA, PA2, 0), meanLane(SB, AB, PB2, 16)),
-      ),
-    ),
-    ...both(
-      seq(get(OW), get(QI), add32, get(AA), store()),
-      seq(get(OW), get(QI), add32, get(AB), store(16)),
-    ),
-    ...seq(get(QI), i32(16 * vectors), add32, set(QI)),
-    ...seq(br(0), end, end),
-    ...end,
-  ];
+    emit(seq(at(G, extra), get(C0), fmul, set(X), get(X), get(C1), fmul, set(ST)));
+    emit(seq(get(X), get(X), fmul, get(C2), fmul, set(H)));
+    // out v_i = K0·v·(1 − H·v·c1) + K1
+    for (let i = 0; i < k; i++) {
+      emit(seq(addr(oRow(k - 1 + i)), get(varK0[i] as number), get(xi(i)), fmul));
+      emit(seq(get(ONE), get(H), get(xi(i)), fmul, get(C1), fmul, fsub, fmul));
+      emit(seq(get(varK1[i] as number), fadd, store(extra)));
+    }
+    // acc = γ_p·(w − V·STEP); the means
+    emit(seq(at(W, extra), get(V), get(ST), fmul, fsub, get(GP), fmul, set(ACC)));
+    others.forEach((i, r) => {
+      emit(seq(at(sRow(r), extra), get(xi(i)), get(ST), fmul, fsub, set(P)));
+      emit(seq(get(ACC), get(P), get(meanK1[r] as number), fmul, fadd, set(ACC)));
+      emit(seq(addr(oRow(r)), get(P), get(meanK0[r] as number), fmul, store(extra)));
+    });
+    emit(seq(addr(OW), get(ACC), store(extra)));
+  }
+  emit(seq(get(I), i32(16 * vectors), add32, set(I), br(0), end, end));
+  return [...seq([2, ...uleb(nI32), I32, ...uleb(nV128), V128]), ...body, ...end];
 }
-const bStep = bStepBody(2);
 
 // sgd1(W, G, OW, m, c): OW = c0·W − c1·G for m entries (a multiple of 4): the k = 1 step, with
 // its two constants splatted once, outside the loop (the general `step` reloads them per vector).
@@ -335,33 +323,44 @@ const bInnov: number[] = [
   ...end,
 ];
 
-/**
- * The module's bytes. Its one import is `env.memory` (shared or not, as asked); its exports are
- * `step` (the multiscale step), `tridiagonal` (a tridiagonal linear step), `sgd1` (k = 1),
- * `bInnov` and `bStep` (the Bayesian step's reduction and pass), each described above.
- */
-export function multiscaleStepWasmBytes(shared = false): Uint8Array {
+/** A module importing `env.memory` (shared or not) and exporting `functions` (i32 params only). */
+function moduleBytes(
+  shared: boolean,
+  functions: { name: string; params: number; body: number[] }[],
+): Uint8Array {
   // Memory limits: min 1 page; a shared memory (threaded tfjs build) must declare a maximum.
   const limits = shared ? [0x03, 0x01, ...uleb(65536)] : [0x00, 0x01];
-  const type = (params: number) => [0x60, params, ...Array<number>(params).fill(I32), 0];
+  const count = uleb(functions.length);
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [4, ...type(9), ...type(6), ...type(5), ...type(7)]),
+    ...section(1, [
+      ...count,
+      ...functions.flatMap((f) => [0x60, f.params, ...Array<number>(f.params).fill(I32), 0]),
+    ]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]),
-    ...section(3, [5, 0, 1, 2, 3, 0]),
-    ...section(7, [
-      5,
-      ...['step', 'tridiagonal', 'sgd1', 'bInnov', 'bStep'].flatMap((fn, i) => [
-        ...name(fn),
-        0x00,
-        i,
-      ]),
-    ]),
-    ...section(10, [
-      5,
-      ...[body, tridiagonalBody, sgd1, bInnov, bStep].flatMap((b) => [...uleb(b.length), ...b]),
-    ]),
+    ...section(3, [...count, ...functions.map((_, i) => i)]),
+    ...section(7, [...count, ...functions.flatMap((f, i) => [...name(f.name), 0x00, i])]),
+    ...section(10, [...count, ...functions.flatMap((f) => [...uleb(f.body.length), ...f.body])]),
   ]);
+}
+
+/**
+ * The module's bytes. Its one import is `env.memory` (shared or not, as asked); its exports are
+ * `step` (the multiscale step), `tridiagonal` (a tridiagonal linear step), `sgd1` (k = 1) and
+ * `bInnov` (the Bayesian innovation's reduction), each described above.
+ */
+export function multiscaleStepWasmBytes(shared = false): Uint8Array {
+  return moduleBytes(shared, [
+    { name: 'step', params: 9, body },
+    { name: 'tridiagonal', params: 6, body: tridiagonalBody },
+    { name: 'sgd1', params: 5, body: sgd1 },
+    { name: 'bInnov', params: 7, body: bInnov },
+  ]);
+}
+
+/** A module whose one export, `bStep`, is the Bayesian step for k timescales and pivot p. */
+export function bayesianStepWasmBytes(k: number, pivot: number, shared = false): Uint8Array {
+  return moduleBytes(shared, [{ name: 'bStep', params: 9, body: bayesianStepBody(k, pivot) }]);
 }
 
 /** The `step` export's signature. */
@@ -393,8 +392,11 @@ export interface StepFunctions {
   tridiagonal: TridiagonalStepWasm;
   /** The k = 1 step: outW = c0·w − c1·g. */
   sgd1(w: number, g: number, outW: number, m: number, c: number): void;
-  /** The whole 'shared' Bayesian step in one pass, m a multiple of 8 (see `bStep` above). */
-  bStep: MultiscaleStepWasm;
+  /**
+   * The whole 'shared' Bayesian step for k timescales and pivot p, in one pass over m entries (a
+   * multiple of 8; see `bayesianStepBody`), compiled on first use and kept.
+   */
+  bayesianStep(k: number, pivot: number): MultiscaleStepWasm;
   /** The 'shared' innovation's partial sums Σ (c·g)²·V over m entries (f64x2 stored at `acc`). */
   bInnov(
     g: number,
@@ -407,16 +409,34 @@ export interface StepFunctions {
   ): void;
 }
 
+/** Instantiates `bytes` against `memory` (null where the engine refuses them). */
+function instantiate(bytes: Uint8Array, memory: WebAssembly.Memory): WebAssembly.Exports | null {
+  // The ArrayBuffer itself (a fresh, exact-size one), typed the same in every TS version.
+  const buffer = bytes.buffer as ArrayBuffer;
+  if (!WebAssembly.validate(buffer)) return null;
+  return new WebAssembly.Instance(new WebAssembly.Module(buffer), { env: { memory } }).exports;
+}
+
 /** Instantiates the module against `memory`, or returns null where SIMD or the import fails. */
 export function instantiateStepFunctions(memory: WebAssembly.Memory): StepFunctions | null {
   try {
     const shared =
       typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    // The ArrayBuffer itself (a fresh, exact-size one), typed the same in every TS version.
-    const bytes = multiscaleStepWasmBytes(shared).buffer as ArrayBuffer;
-    if (!WebAssembly.validate(bytes)) return null;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    return instance.exports as unknown as StepFunctions;
+    const exports = instantiate(multiscaleStepWasmBytes(shared), memory);
+    if (exports === null) return null;
+    const steps = new Map<string, MultiscaleStepWasm>();
+    const bayesianStep = (k: number, pivot: number): MultiscaleStepWasm => {
+      const key = `${k},${pivot}`;
+      let fn = steps.get(key);
+      if (fn === undefined) {
+        const made = instantiate(bayesianStepWasmBytes(k, pivot, shared), memory);
+        if (made === null) throw new Error(`wasm kernels: the Bayesian step for k = ${k} failed`);
+        fn = made.bStep as MultiscaleStepWasm;
+        steps.set(key, fn);
+      }
+      return fn;
+    };
+    return { ...(exports as unknown as Omit<StepFunctions, 'bayesianStep'>), bayesianStep };
   } catch {
     return null;
   }

@@ -244,8 +244,9 @@ export function bayesianStepWasm(args: BayesianStepArgs): tf.TensorInfo[] {
 }
 
 /**
- * The 'shared' Bayesian step on the first n − n % 8 entries with `bStep` of `wasm-simd.ts` (one
- * pass, 8 entries at a time, every row read and written once); returns how many entries it did.
+ * The 'shared' Bayesian step on the first n − n % 8 entries with the `bStep` of `wasm-simd.ts`
+ * built for this k and pivot (one pass, 8 entries at a time, every row read and written once);
+ * returns how many entries it did.
  */
 function bayesianSimd(
   be: WasmBackendLike,
@@ -263,7 +264,6 @@ function bayesianSimd(
   const gp = attrs.gamma[p] as number;
   const b = bind(be, 16 + 32 * k);
   const heap = heapF32(b);
-  const ints = new Int32Array(heap.buffer);
   const c = b.scratch >>> 2;
   const invD = 1 / shared;
   heap.set([1 / attrs.observationNoise, invD, attrs.curvature === 'fisher' ? invD : 1, gp], c);
@@ -271,18 +271,14 @@ function bayesianSimd(
     const gi = attrs.gamma[i] as number;
     heap.set([gi * gi, attrs.processNoise[i] as number, 1, 0], c + 4 + 4 * i);
   }
-  const rowB = 4 * n;
   attrs.gamma
     .map((_, i) => i)
     .filter((i) => i !== p)
     .forEach((i, r) => {
       const gi = attrs.gamma[i] as number;
-      const at = c + 4 + 4 * k + 4 * r;
-      heap.set([gi, gi - gp], at);
-      ints[at + 2] = (k - 1 + i) * rowB;
-      heap[at + 3] = 0;
+      heap.set([gi, gi - gp, 0, 0], c + 4 + 4 * k + 4 * r);
     });
-  fns.bStep(
+  fns.bayesianStep(k, p)(
     addressOf(be, inputs.value.dataId),
     addressOf(be, inputs.gradient.dataId),
     addressOf(be, inputs.slot.dataId),

@@ -44,6 +44,15 @@ Object.assign(BAYESIAN_CASES, {
     innovation: 'shared',
     shapes: [[33, 3]],
   },
+  // A pivot in the middle, the SIMD path (wasm) with its tail: 171 = 21·8 + 3 entries, 8, and 3.
+  'k=5, pivot 3, empiricalFisher, shared': {
+    gamma: [0.3, 0.95, 0.7, 0.999, 0.5],
+    p: [0.2, 0.4, 0.6, 0.1, 0.3],
+    sigma2: 0.8,
+    curvature: 'empiricalFisher',
+    innovation: 'shared',
+    shapes: [[19, 9], [8], [3]],
+  },
   'k=3, pivot 0, empiricalFisher, perRow': {
     gamma: [0.99, 0.3, 0.8],
     p: [0.2, 0.5, 0.3],
