@@ -62,9 +62,15 @@ export interface BackendResult {
     /**
      * cpu only: the two kernels' loops alone, timed with the steps, writing into output arrays
      * reused from step to step (no allocation, no tfjs bookkeeping): the multiscale loop, and the
-     * Bayesian innovation sum plus step loop. Null elsewhere.
+     * Bayesian innovation sum plus step loop; and the allocation of each step's outputs alone (a
+     * fresh w and slot, one write per 4 kB page). Null elsewhere.
      */
-    loops: { multiscaleMs: number; bayesianMs: number } | null;
+    loops: {
+      multiscaleMs: number;
+      bayesianMs: number;
+      allocMultiscaleMs: number;
+      allocBayesianMs: number;
+    } | null;
   }[];
   /**
    * cpu only: multiscale k = 4 vs a plain JS loop that moves the same bytes (reads w, g and 3
@@ -362,14 +368,21 @@ async function bayesianTable(o: BenchOptions, n: number): Promise<BackendResult[
       loops:
         loops === null
           ? null
-          : { multiscaleMs: t.get('loopM') as number, bayesianMs: t.get('loopB') as number },
+          : {
+              multiscaleMs: t.get('loopM') as number,
+              bayesianMs: t.get('loopB') as number,
+              allocMultiscaleMs: t.get('allocM') as number,
+              allocBayesianMs: t.get('allocB') as number,
+            },
     },
   ];
 }
 
 /**
  * cpu: the multiscale and Bayesian kernels' loops over arrays allocated once (`loopM`, `loopB`),
- * with the Bayesian optimizer's default attributes for k timescales.
+ * with the Bayesian optimizer's default attributes for k timescales; and each step's output
+ * allocation alone (`allocM`, `allocB`: a fresh w and slot, written once per 4 kB page, as a
+ * kernel's first writes fault the pages in).
  */
 function kernelLoops(n: number, k: number): { variants: Variant[]; dispose: () => void } {
   const fill = (len: number, seed: number, scale = 1) =>
@@ -402,6 +415,8 @@ function kernelLoops(n: number, k: number): { variants: Variant[]; dispose: () =
         run: () => multiscaleStepLoop(w, g, sM, outW, outM, rowsM, rowsM, rowsM, 1, 0.01),
         probe: () => probe,
       },
+      { name: 'allocM', run: () => touchFresh(n, (k - 1) * n), probe: () => probe },
+      { name: 'allocB', run: () => touchFresh(n, (2 * k - 1) * n), probe: () => probe },
       {
         name: 'loopB',
         run: () => {
@@ -414,6 +429,17 @@ function kernelLoops(n: number, k: number): { variants: Variant[]; dispose: () =
     ],
     dispose: () => probe.dispose(),
   };
+}
+
+/** Allocates a w-sized and a slot-sized Float32Array and writes one entry per 4 kB page of each. */
+function touchFresh(n: number, slot: number): number {
+  let sum = 0;
+  for (const len of [n, slot]) {
+    const a = new Float32Array(len);
+    for (let i = 0; i < len; i += 1024) a[i] = 1;
+    sum += a[len - 1] as number;
+  }
+  return sum;
 }
 
 /** cpu: the fused k = 4 step against plain JS loops over the same bytes, in one timing. */

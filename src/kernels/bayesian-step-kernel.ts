@@ -161,7 +161,10 @@ function sumRows(V: Float64Array, s: Float32Array, at: number, n: number, k: num
 
 /**
  * Σ t_j V_j over entries [from, to) whose term is finite (t = ĝ² or ĥ), in float64: the
- * innovation sum of one weight (`from = 0, to = n`) or one `'perRow'` group.
+ * innovation sum of one weight (`from = 0, to = n`) or one `'perRow'` group. Block by block it adds
+ * Σ_i Σ_j t_j v_ij, row by row (no per-entry V is stored); a block whose sum is not finite is
+ * summed again term by term, skipping the non-finite ones (a finite sum of float64 terms has no
+ * infinite or NaN term).
  */
 export function innovationSum(
   a: BayesianArrays,
@@ -176,23 +179,57 @@ export function innovationSum(
   const { g, s } = a;
   const h = a.h ?? g;
   const v0 = a.sAt + (k - 1) * n;
-  const V = scratch(0);
+  const t = scratch(0);
   let sum = 0;
   for (let i0 = from; i0 < to; i0 += BLOCK) {
     const m = Math.min(BLOCK, to - i0);
-    sumRows(V, s, v0 + i0, n, k, m);
     const gAt = a.gAt + i0;
     const hAt = a.hAt + i0;
     for (let j = 0; j < m; j++) {
-      let t: number;
-      if (given) t = h[hAt + j] as number;
+      if (given) t[j] = h[hAt + j] as number;
       else {
         const gh = (g[gAt + j] as number) * inv;
-        t = gh * gh;
+        t[j] = gh * gh;
       }
-      const term = t * (V[j] as number);
-      if (Number.isFinite(term)) sum += term;
     }
+    // Four partial sums per row, so the adds do not wait on each other.
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    const m4 = m - (m % 4);
+    for (let i = 0; i < k; i++) {
+      const row = v0 + i * n + i0;
+      let j = 0;
+      for (; j < m4; j += 4) {
+        s0 += (t[j] as number) * (s[row + j] as number);
+        s1 += (t[j + 1] as number) * (s[row + j + 1] as number);
+        s2 += (t[j + 2] as number) * (s[row + j + 2] as number);
+        s3 += (t[j + 3] as number) * (s[row + j + 3] as number);
+      }
+      for (; j < m; j++) s0 += (t[j] as number) * (s[row + j] as number);
+    }
+    const block = s0 + s1 + (s2 + s3);
+    sum += Number.isFinite(block) ? block : finiteTerms(t, s, v0 + i0, n, k, m);
+  }
+  return sum;
+}
+
+/** Σ t_j V_j over the m entries of a block whose term is finite (V summed in float64). */
+function finiteTerms(
+  t: Float64Array,
+  s: Float32Array,
+  at: number,
+  n: number,
+  k: number,
+  m: number,
+): number {
+  const V = scratch(6);
+  sumRows(V, s, at, n, k, m);
+  let sum = 0;
+  for (let j = 0; j < m; j++) {
+    const term = (t[j] as number) * (V[j] as number);
+    if (Number.isFinite(term)) sum += term;
   }
   return sum;
 }
@@ -211,28 +248,11 @@ export function bayesianStepLoop(
   shared: number,
   from = 0,
 ): void {
-  const k = attrs.gamma.length;
-  const gamma = attrs.gamma;
-  const p = attrs.pivot;
-  const gp = gamma[p] as number;
-  const inv = 1 / attrs.observationNoise;
-  const fisher = attrs.curvature === 'fisher';
-  const given = attrs.curvature === 'given';
-  const perWeight = attrs.innovation === 'perWeight';
-  const { w, g, s, outW, outS } = a;
-  const h = a.h ?? w;
-  const others = gamma.map((_, i) => i).filter((i) => i !== p);
-  const vAt = a.sAt + (k - 1) * n;
-  const oVAt = a.outSAt + (k - 1) * n;
   // 'perRow': blocks never straddle a row, so each block has one D (rows longer than a block are
   // summed first, over the whole row).
   const groups = attrs.innovation === 'perRow' ? attrs.groups : 0;
   const per = groups > 0 ? n / groups : 0;
-  const V = scratch(1);
-  const step = scratch(2);
-  const hh = scratch(3);
-  const invD = scratch(4);
-  const next = scratch(5);
+  const perWeight = attrs.innovation === 'perWeight';
   let rowEnd = 0;
   let rowD = shared;
   for (let i0 = from; i0 < n; ) {
@@ -241,53 +261,152 @@ export function bayesianStepLoop(
       rowD = denominatorOf(innovationSum(a, n, i0, rowEnd, attrs), attrs.curvature);
     }
     const i1 = Math.min(n, i0 + BLOCK, per > 0 ? rowEnd : n);
-    const m = i1 - i0;
-    sumRows(V, s, vAt + i0, n, k, m);
-    const gAt = a.gAt + i0;
-    const hAt = a.hAt + i0;
-    for (let j = 0; j < m; j++) {
-      const gh = (g[gAt + j] as number) * inv;
-      const g2 = gh * gh;
-      const t = given ? (h[hAt + j] as number) : g2;
-      const d = perWeight
-        ? fisher
-          ? (1 + Math.sqrt(1 + 4 * g2 * (V[j] as number))) / 2
-          : 1 + t * (V[j] as number)
-        : rowD;
-      const r = 1 / d;
-      invD[j] = r;
-      hh[j] = fisher ? g2 * r : t;
-      step[j] = gh * r;
-    }
-    for (let i = 0; i < k; i++) {
-      const gi = gamma[i] as number;
-      const g2 = gi * gi;
-      const qi = attrs.processNoise[i] as number;
-      const at = vAt + i * n + i0;
-      const out = oVAt + i * n + i0;
-      for (let j = 0; j < m; j++) {
-        const vi = s[at + j] as number;
-        outS[out + j] = g2 * vi * (1 - (hh[j] as number) * vi * (invD[j] as number)) + qi;
-      }
-    }
-    const wAt = a.wAt + i0;
-    for (let j = 0; j < m; j++)
-      next[j] = gp * ((w[wAt + j] as number) - (V[j] as number) * (step[j] as number));
-    for (let r = 0; r < k - 1; r++) {
-      const i = others[r] as number;
-      const gi = gamma[i] as number;
-      const cross = gi - gp;
-      const mAt = a.sAt + r * n + i0;
-      const vi = vAt + i * n + i0;
-      const out = a.outSAt + r * n + i0;
-      for (let j = 0; j < m; j++) {
-        const posterior = (s[mAt + j] as number) - (s[vi + j] as number) * (step[j] as number);
-        next[j] = (next[j] as number) + cross * posterior;
-        outS[out + j] = gi * posterior;
-      }
-    }
-    const oW = a.outWAt + i0;
-    for (let j = 0; j < m; j++) outW[oW + j] = next[j] as number;
+    if (perWeight) perEntryBlock(a, n, attrs, i0, i1 - i0);
+    else sharedBlock(a, n, attrs, i0, i1 - i0, rowD);
     i0 = i1;
   }
+}
+
+/**
+ * Entries [i0, i0 + m) of the step when one D holds for all of them (`'shared'`, `'perRow'`):
+ * with r = 1/D, STEP = ĝr and c = ĥr per entry, one loop per timescale, the pivot's first, that
+ * updates its variance and (other than the pivot's) its mean, and adds its part of w (so the old
+ * v_i is read once and V = Σ v_i is never formed):
+ * w ← γ_p(w − v_p·STEP) + Σ_{i≠p} [(γ_i − γ_p)(ω_i − v_i·STEP) − γ_p·v_i·STEP].
+ */
+function sharedBlock(
+  a: BayesianArrays,
+  n: number,
+  attrs: BayesianStepAttrs,
+  i0: number,
+  m: number,
+  D: number,
+): void {
+  const k = attrs.gamma.length;
+  const { gamma, processNoise } = attrs;
+  const p = attrs.pivot;
+  const gp = gamma[p] as number;
+  const inv = 1 / attrs.observationNoise;
+  const r = 1 / D;
+  const fisher = attrs.curvature === 'fisher';
+  const given = attrs.curvature === 'given';
+  const { w, g, s, outW, outS } = a;
+  const h = a.h ?? g;
+  const vAt = a.sAt + (k - 1) * n + i0;
+  const oVAt = a.outSAt + (k - 1) * n + i0;
+  const step = scratch(2);
+  const cc = scratch(3);
+  const next = scratch(5);
+  const gAt = a.gAt + i0;
+  const hAt = a.hAt + i0;
+  for (let j = 0; j < m; j++) {
+    const gh = (g[gAt + j] as number) * inv;
+    step[j] = gh * r;
+    cc[j] = (given ? (h[hAt + j] as number) : fisher ? gh * gh * r : gh * gh) * r;
+  }
+  {
+    const g2 = gp * gp;
+    const q = processNoise[p] as number;
+    const at = vAt + p * n;
+    const out = oVAt + p * n;
+    const wAt = a.wAt + i0;
+    for (let j = 0; j < m; j++) {
+      const v = s[at + j] as number;
+      outS[out + j] = g2 * v * (1 - (cc[j] as number) * v) + q;
+      next[j] = gp * ((w[wAt + j] as number) - v * (step[j] as number));
+    }
+  }
+  for (let row = 0, i = 0; i < k; i++) {
+    if (i === p) continue;
+    const gi = gamma[i] as number;
+    const g2 = gi * gi;
+    const q = processNoise[i] as number;
+    const cross = gi - gp;
+    const at = vAt + i * n;
+    const out = oVAt + i * n;
+    const mAt = a.sAt + row * n + i0;
+    const mOut = a.outSAt + row * n + i0;
+    row++;
+    for (let j = 0; j < m; j++) {
+      const v = s[at + j] as number;
+      const vs = v * (step[j] as number);
+      outS[out + j] = g2 * v * (1 - (cc[j] as number) * v) + q;
+      const post = (s[mAt + j] as number) - vs;
+      outS[mOut + j] = gi * post;
+      next[j] = (next[j] as number) + cross * post - gp * vs;
+    }
+  }
+  const oW = a.outWAt + i0;
+  for (let j = 0; j < m; j++) outW[oW + j] = next[j] as number;
+}
+
+/** Entries [i0, i0 + m) of the step with `'perWeight'` innovation: one D per entry. */
+function perEntryBlock(
+  a: BayesianArrays,
+  n: number,
+  attrs: BayesianStepAttrs,
+  i0: number,
+  m: number,
+): void {
+  const k = attrs.gamma.length;
+  const gamma = attrs.gamma;
+  const p = attrs.pivot;
+  const gp = gamma[p] as number;
+  const inv = 1 / attrs.observationNoise;
+  const fisher = attrs.curvature === 'fisher';
+  const given = attrs.curvature === 'given';
+  const { w, g, s, outW, outS } = a;
+  const h = a.h ?? w;
+  const others = gamma.map((_, i) => i).filter((i) => i !== p);
+  const vAt = a.sAt + (k - 1) * n;
+  const oVAt = a.outSAt + (k - 1) * n;
+  const V = scratch(1);
+  const step = scratch(2);
+  const hh = scratch(3);
+  const invD = scratch(4);
+  const next = scratch(5);
+  sumRows(V, s, vAt + i0, n, k, m);
+  const gAt = a.gAt + i0;
+  const hAt = a.hAt + i0;
+  for (let j = 0; j < m; j++) {
+    const gh = (g[gAt + j] as number) * inv;
+    const g2 = gh * gh;
+    const t = given ? (h[hAt + j] as number) : g2;
+    const d = fisher
+      ? (1 + Math.sqrt(1 + 4 * g2 * (V[j] as number))) / 2
+      : 1 + t * (V[j] as number);
+    const r = 1 / d;
+    invD[j] = r;
+    hh[j] = fisher ? g2 * r : t;
+    step[j] = gh * r;
+  }
+  for (let i = 0; i < k; i++) {
+    const gi = gamma[i] as number;
+    const g2 = gi * gi;
+    const qi = attrs.processNoise[i] as number;
+    const at = vAt + i * n + i0;
+    const out = oVAt + i * n + i0;
+    for (let j = 0; j < m; j++) {
+      const vi = s[at + j] as number;
+      outS[out + j] = g2 * vi * (1 - (hh[j] as number) * vi * (invD[j] as number)) + qi;
+    }
+  }
+  const wAt = a.wAt + i0;
+  for (let j = 0; j < m; j++)
+    next[j] = gp * ((w[wAt + j] as number) - (V[j] as number) * (step[j] as number));
+  for (let r = 0; r < k - 1; r++) {
+    const i = others[r] as number;
+    const gi = gamma[i] as number;
+    const cross = gi - gp;
+    const mAt = a.sAt + r * n + i0;
+    const vi = vAt + i * n + i0;
+    const out = a.outSAt + r * n + i0;
+    for (let j = 0; j < m; j++) {
+      const posterior = (s[mAt + j] as number) - (s[vi + j] as number) * (step[j] as number);
+      next[j] = (next[j] as number) + cross * posterior;
+      outS[out + j] = gi * posterior;
+    }
+  }
+  const oW = a.outWAt + i0;
+  for (let j = 0; j < m; j++) outW[oW + j] = next[j] as number;
 }
