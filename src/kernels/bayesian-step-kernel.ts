@@ -299,11 +299,6 @@ function sharedBlock(
   const next = scratch(5);
   const gAt = a.gAt + i0;
   const hAt = a.hAt + i0;
-  for (let j = 0; j < m; j++) {
-    const gh = (g[gAt + j] as number) * inv;
-    step[j] = gh * r;
-    cc[j] = (given ? (h[hAt + j] as number) : fisher ? gh * gh * r : gh * gh) * r;
-  }
   {
     const g2 = gp * gp;
     const q = processNoise[p] as number;
@@ -311,9 +306,14 @@ function sharedBlock(
     const out = oVAt + p * n;
     const wAt = a.wAt + i0;
     for (let j = 0; j < m; j++) {
+      const gh = (g[gAt + j] as number) * inv;
+      const st = gh * r;
+      const c = (given ? (h[hAt + j] as number) : fisher ? gh * gh * r : gh * gh) * r;
+      step[j] = st;
+      cc[j] = c;
       const v = s[at + j] as number;
-      outS[out + j] = g2 * v * (1 - (cc[j] as number) * v) + q;
-      next[j] = gp * ((w[wAt + j] as number) - v * (step[j] as number));
+      outS[out + j] = g2 * v * (1 - c * v) + q;
+      next[j] = gp * ((w[wAt + j] as number) - v * st);
     }
   }
   for (let row = 0, i = 0; i < k; i++) {
