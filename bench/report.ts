@@ -194,6 +194,13 @@ export function renderResults(meta: Meta, results: BackendResult[]): string {
         }`,
         '',
       );
+      const parts = b.parts ?? null;
+      if (parts !== null) {
+        out.push(
+          `The two fused kernels alone, timed with them: the 'shared' innovation's reduction ${ms(parts.innovationMs)} ms (${f(parts.innovationMs / b.multiscaleMs)}× the multiscale step), the step given its sum ${ms(parts.stepMs)} ms (${f(parts.stepMs / b.multiscaleMs)}×).`,
+          '',
+        );
+      }
       const lp = b.loops ?? null;
       if (lp !== null) {
         out.push(

@@ -7,7 +7,10 @@ import {
   BAYESIAN_STEP,
   type BayesianStepAttrs,
   bayesianStepLoop,
+  hasBayesianKernels,
   innovationSum,
+  runBayesianInnovationKernel,
+  runBayesianStepKernel,
 } from '../src/kernels/bayesian-step-kernel.js';
 import { multiscaleStepLoop } from '../src/kernels/cpu.js';
 import { MULTISCALE_STEP } from '../src/kernels/multiscale-step-kernel.js';
@@ -59,6 +62,11 @@ export interface BackendResult {
     multiscaleMs: number;
     bayesianMs: number;
     genericMs: number | null;
+    /**
+     * The two fused kernels alone, timed with the steps: the 'shared' innovation's reduction and
+     * the step given its sum. Null where the backend has no fused Bayesian kernel.
+     */
+    parts: { innovationMs: number; stepMs: number } | null;
     /**
      * cpu only: the two kernels' loops alone, timed with the steps, writing into output arrays
      * reused from step to step (no allocation, no tfjs bookkeeping): the multiscale loop, and the
@@ -342,8 +350,13 @@ async function bayesianTable(o: BenchOptions, n: number): Promise<BackendResult[
   // The JS-loop kernels need ~10 calls before V8's optimizing compiler has them.
   for (const m of made) for (let i = 0; i < 10; i++) m.variant.run();
   const loops = backend === 'cpu' ? kernelLoops(n, k) : null;
-  const t = await timeVariants([...made.map((m) => m.variant), ...(loops?.variants ?? [])], o);
+  const parts = hasBayesianKernels(backend) ? kernelParts(n, k) : null;
+  const t = await timeVariants(
+    [...made.map((m) => m.variant), ...(loops?.variants ?? []), ...(parts?.variants ?? [])],
+    o,
+  );
   loops?.dispose();
+  parts?.dispose();
   for (const m of made) m.dispose();
   const kernels = [BAYESIAN_STEP, BAYESIAN_INNOVATION].map((name) => tf.getKernel(name, backend));
   let genericMs: number | null = null;
@@ -365,6 +378,13 @@ async function bayesianTable(o: BenchOptions, n: number): Promise<BackendResult[
       multiscaleMs: t.get('multiscale') as number,
       bayesianMs: t.get('bayesian') as number,
       genericMs,
+      parts:
+        parts === null
+          ? null
+          : {
+              innovationMs: t.get('innovation') as number,
+              stepMs: t.get('stepKernel') as number,
+            },
       loops:
         loops === null
           ? null
@@ -376,6 +396,59 @@ async function bayesianTable(o: BenchOptions, n: number): Promise<BackendResult[
             },
     },
   ];
+}
+
+/** The Bayesian optimizer's default kernel attributes for k timescales and n weights. */
+function defaultAttrs(k: number, n: number): BayesianStepAttrs {
+  const prior = powerLaw({ band: [1, 1e4], count: k, variance: 5 });
+  const gamma = prior.gamma;
+  return {
+    gamma,
+    processNoise: gamma.map((x, i) => (prior.priorVariance[i] as number) * (1 - x * x)),
+    pivot: gamma.indexOf(Math.max(...gamma)),
+    observationNoise: 1,
+    curvature: 'fisher',
+    innovation: 'shared',
+    groups: n,
+  };
+}
+
+/**
+ * The two fused Bayesian kernels run alone on the backend (`innovation`: the 'shared' reduction
+ * of one weight; `stepKernel`: the step given that sum), with the default attributes.
+ */
+function kernelParts(n: number, k: number): { variants: Variant[]; dispose: () => void } {
+  const attrs = defaultAttrs(k, n);
+  const value = tf.randomNormal(weightShape(n), 0, 1, 'float32', 70);
+  const gradient = tf.randomNormal(weightShape(n), 0, 1e-3, 'float32', 71);
+  const slot = tf.abs(tf.randomNormal([2 * k - 1, ...weightShape(n)], 0, 1, 'float32', 72));
+  const sum = tf.scalar(3);
+  let kept: tf.Tensor[] = [value];
+  const keep = (ts: tf.Tensor[]) => {
+    if (kept[0] !== value) tf.dispose(kept);
+    kept = ts;
+  };
+  return {
+    variants: [
+      {
+        name: 'innovation',
+        run: () => keep([runBayesianInnovationKernel({ gradient, slot }, attrs)]),
+        probe: () => kept[0] as tf.Tensor,
+      },
+      {
+        name: 'stepKernel',
+        run: () => {
+          const out = runBayesianStepKernel({ value, gradient, slot, sum }, attrs);
+          keep([out.value, out.slot]);
+        },
+        probe: () => kept[0] as tf.Tensor,
+      },
+    ],
+    dispose: () => {
+      keep([value]);
+      tf.dispose([value, gradient, slot, sum]);
+    },
+  };
 }
 
 /**
@@ -394,17 +467,7 @@ function kernelLoops(n: number, k: number): { variants: Variant[]; dispose: () =
   const outW = new Float32Array(n);
   const outM = new Float32Array((k - 1) * n);
   const outB = new Float32Array((2 * k - 1) * n);
-  const prior = powerLaw({ band: [1, 1e4], count: k, variance: 5 });
-  const gamma = prior.gamma;
-  const attrs: BayesianStepAttrs = {
-    gamma,
-    processNoise: gamma.map((x, i) => (prior.priorVariance[i] as number) * (1 - x * x)),
-    pivot: 0,
-    observationNoise: 1,
-    curvature: 'fisher',
-    innovation: 'shared',
-    groups: n,
-  };
+  const attrs = defaultAttrs(k, n);
   const arrays = { w, wAt: 0, g, gAt: 0, s: sB, sAt: 0, h: null, hAt: 0 };
   const rowsM = Array.from({ length: k - 1 }, (_, j) => 0.9 - 0.1 * j);
   const probe = tf.scalar(0);
