@@ -64,41 +64,9 @@ export function lanes(n: number): 1 | 4 {
 }
 
 /**
- * The WGSL of a fused optimizer step over whole tensors (one binding each, for `runDirectPass`;
- * the multiscale and tridiagonal steps use `split-step.ts`, which also splits tensors larger than
- * a binding): outputs `newValue`, `newSlot`, inputs `value`, `gradient`, `slot` (arrays of `f32`
- * or `vec4<f32>` by `width`), a uniform `p` of struct `Params { n, threads, <fields> }` at the last binding, and a grid-stride loop over
- * 256-thread workgroups that runs `body` for each item `i < n` (with `gi = gradient[i]`).
- */
-export function stepShader(width: 1 | 4, fields: string, body: string): string {
-  const T = width === 4 ? 'vec4<f32>' : 'f32';
-  return `
-struct Params {
-  n : u32,
-  threads : u32,
-${fields}
-};
-@group(0) @binding(0) var<storage, read_write> newValue : array<${T}>;
-@group(0) @binding(1) var<storage, read_write> newSlot : array<${T}>;
-@group(0) @binding(2) var<storage, read> value : array<${T}>;
-@group(0) @binding(3) var<storage, read> gradient : array<${T}>;
-@group(0) @binding(4) var<storage, read> slot : array<${T}>;
-@group(0) @binding(5) var<uniform> p : Params;
-
-@compute @workgroup_size(${WORKGROUP_SIZE})
-fn main(@builtin(global_invocation_id) id : vec3<u32>) {
-  let n = p.n;
-  for (var i = id.x; i < n; i = i + p.threads) {
-    let gi = gradient[i];
-${body}
-  }
-}
-`;
-}
-
-/**
- * The uniform block `p` of `stepShader`: `n` and `threads`, then two 32-bit fields (index 2 and 3
- * of the returned view) and `rows` vec4 rows from index 4. Callers fill the float view.
+ * A uniform block for a grid-stride pass over `items` work items: `n` and `threads`, then two
+ * 32-bit fields (index 2 and 3 of the returned view) and `rows` vec4 rows from index 4. Callers
+ * fill the float view.
  */
 export function stepParams(
   items: number,
