@@ -12,11 +12,17 @@ test.describe('fused Bayesian multiscale kernels on webgl', () => {
 
   for (const name of Object.keys({ ...BAYESIAN_CASES, ...LARGE_REDUCTION_CASES })) {
     test(`${name}: fused = generic = float64 Kalman, weights and state`, async ({ suitePage }) => {
-      const worst = await runInPage<Record<string, number>>(suitePage, 'equivalence', name);
+      const { worst, kernels, leaked } = await runInPage<{
+        worst: Record<string, number>;
+        kernels: string[];
+        leaked: { fused: number; generic: number };
+      }>(suitePage, 'equivalence', name);
       expect(Object.keys(worst).length).toBe(6);
       for (const [output, ratio] of Object.entries(worst)) {
         expect(ratio, `${output}: max|Δ| / max(|reference|, 1e-3)`).toBeLessThanOrEqual(1e-4);
       }
+      expect(kernels).toContain('BayesianMultiscaleStep');
+      expect(leaked).toEqual({ fused: 0, generic: 0 });
     });
   }
 

@@ -2,7 +2,9 @@
 // generic tfjs-ops path and the float64 mean-field Kalman filter of bayesian-reference.ts, in
 // weights and in state. No test framework: each function computes on the active backend and
 // returns plain numbers, so vitest (test/bayesian-fused.test.ts: cpu, wasm) and pages in Chromium
-// (test/browser/bayesian-webgl.*: webgl) make their assertions on the same computations.
+// (test/browser/bayesian-webgl.*, bayesian-webgpu.*) make their assertions on the same
+// computations. Values are read back with `data()`, never `dataSync()`: tfjs-webgpu's synchronous
+// read goes through a canvas, and on the SwiftShader adapter in headless Chromium it returns zeros.
 import * as tf from '@tensorflow/tfjs';
 import { bayesianMultiscale } from '../../src/index.js';
 import {
@@ -112,25 +114,67 @@ export const LARGE_REDUCTION_CASES: Record<string, Case & { steps?: number }> = 
   },
 };
 
+/** How `runCase` gets ĥ for `'given'` curvature, and what else it measures. */
+export interface RunOptions {
+  /**
+   * `'ops'` (default): the curvature function computes h = 0.5 + sin²(w + 1) with tfjs ops on the
+   * backend. `'values'`: the test computes it in float64 from the weights (read back
+   * asynchronously) and the function hands it over as a tensor, so the optimizer's first-step
+   * check of h reads values that are already on the CPU (webgpu: see the file's header).
+   */
+  curvature?: 'ops' | 'values';
+  /** Counts the backend's reads to the CPU while a function runs (measured on the last step). */
+  countReads?: (fn: () => void) => number;
+}
+
+/** What one run of a case reached, what the float64 reference expects, and what it ran. */
+export interface CaseRun {
+  out: { w: number[]; parts: number[]; variances: number[] }[];
+  expected: { w: number[]; parts: number[]; variances: number[] }[];
+  /** Kernels of the last step but one (`tf.profile`). */
+  kernels: string[];
+  /** Reads to the CPU during the last step (−1 without `countReads`). */
+  reads: number;
+  /** Backend buffers gained from the first step to the last (steps ≥ 2). */
+  leaked: number;
+  /** How far the first weight moved from its initial value (max |Δ|, float64 reference). */
+  moved: number;
+}
+
+const read = async (t: tf.Tensor) => Array.from(await t.data());
+
 /**
  * Runs `steps` steps of one optimizer (case `c`) on seeded gradients on the active backend; returns
  * the weights, subweights and variances it reached and what the float64 reference expects.
  */
-export function runCase(c: Case, steps: number, seed: number) {
+export async function runCase(
+  c: Case,
+  steps: number,
+  seed: number,
+  options: RunOptions = {},
+): Promise<CaseRun> {
+  const values = options.curvature === 'values';
+  const handed = new Map<string, Float32Array>();
   const opt = bayesianMultiscale({
     gamma: c.gamma,
     priorVariance: c.p,
     observationNoise: c.sigma2,
     innovation: c.innovation,
     curvature:
-      c.curvature === 'given'
-        ? ({ value }) => tf.add(0.5, tf.square(tf.sin(tf.add(value, 1))))
-        : c.curvature,
+      c.curvature !== 'given'
+        ? c.curvature
+        : values
+          ? ({ name, value }) => tf.tensor(handed.get(name) as Float32Array, value.shape)
+          : ({ value }) => tf.add(0.5, tf.square(tf.sin(tf.add(value, 1)))),
   });
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   const w0 = c.shapes.map((s, i) => Float32Array.from(normals(seed + i, size(s))));
   const vars = c.shapes.map((s, i) => tf.variable(tf.tensor(w0[i] as Float32Array, s)));
   const ref = new Reference(c, w0);
+  let kernels: string[] = [];
+  let reads = -1;
+  let heldAfterFirst = 0;
+  let leaked = 0;
   for (let t = 0; t < steps; t++) {
     const grads = c.shapes.map((s, i) =>
       Float32Array.from(normals(1000 * seed + 10 * t + i, size(s)), (x) => 0.7 * x),
@@ -138,28 +182,42 @@ export function runCase(c: Case, steps: number, seed: number) {
     // The curvature function above, in float64 on the float32 weights it will see.
     const curv =
       c.curvature === 'given'
-        ? vars.map((v) => Float32Array.from(v.dataSync(), (x) => 0.5 + Math.sin(x + 1) ** 2))
+        ? await Promise.all(
+            vars.map(async (v) =>
+              Float32Array.from(await v.data(), (x) => 0.5 + Math.sin(x + 1) ** 2),
+            ),
+          )
         : null;
+    vars.forEach((v, i) => {
+      if (curv) handed.set(v.name, curv[i] as Float32Array);
+    });
     ref.step(grads, curv);
     const map: tf.NamedTensorMap = {};
     vars.forEach((v, i) => {
       // Through a program, as a gradient from backprop arrives (not a fresh upload).
       map[v.name] = tf.tidy(() => tf.mul(tf.tensor(grads[i] as Float32Array, c.shapes[i]), 1));
     });
-    opt.applyGradients(map);
+    const step = () => opt.applyGradients(map);
+    if (t === steps - 2) kernels = (await tf.profile(step)).kernelNames;
+    else if (t === steps - 1 && options.countReads) {
+      // Not under tf.profile, which reads every kernel's output back to check it.
+      reads = options.countReads(step);
+    } else step();
     tf.dispose(Object.values(map));
+    // Buffers the backend holds (tensors, and a kernel's intermediates it failed to release).
+    const held = tf.engine().backend.numDataIds();
+    if (t === 0) heldAfterFirst = held;
+    else if (t === steps - 1) leaked = held - heldAfterFirst;
   }
-  const out = vars.map((v) => {
-    const parts = opt.subweights(v);
-    const variances = opt.variances(v);
-    const r = {
-      w: Array.from(v.dataSync()),
-      parts: Array.from(parts.dataSync()),
-      variances: Array.from(variances.dataSync()),
-    };
-    tf.dispose([parts, variances]);
-    return r;
-  });
+  const out = await Promise.all(
+    vars.map(async (v) => {
+      const parts = opt.subweights(v);
+      const variances = opt.variances(v);
+      const r = { w: await read(v), parts: await read(parts), variances: await read(variances) };
+      tf.dispose([parts, variances]);
+      return r;
+    }),
+  );
   const expected = vars.map((_, w) => ({
     w: ref.weight(w),
     parts: (ref.mu[w] as Float64Array[]).flatMap((m) => Array.from(m)),
@@ -167,47 +225,101 @@ export function runCase(c: Case, steps: number, seed: number) {
   }));
   opt.dispose();
   tf.dispose(vars);
-  return { out, expected };
+  const moved = maxAbsDiff(expected[0]?.w ?? [], w0[0] ?? []);
+  return { out, expected, kernels, reads, leaked, moved };
 }
 
 /** Runs `fn` with the Bayesian kernels of `backend` unregistered (the generic tfjs-ops path). */
-export function generic<T>(backend: string, fn: () => T): T {
+export async function generic<T>(backend: string, fn: () => Promise<T>): Promise<T> {
   const kernels = [BAYESIAN_STEP, BAYESIAN_INNOVATION].map((name) => tf.getKernel(name, backend));
   for (const k of kernels) if (k) tf.unregisterKernel(k.kernelName, backend);
   try {
     if (hasBayesianKernels(backend)) throw new Error('the fused kernels are still registered');
-    return fn();
+    return await fn();
   } finally {
     for (const k of kernels) if (k) tf.registerKernel(k);
   }
 }
 
+/** max|actual − expected| and max|expected| of one quantity. */
+export interface Comparison {
+  diff: number;
+  scale: number;
+}
+
+/** Per weight, a comparison of each quantity: the weights, the subweight means, the variances. */
+export type PerWeight = Record<'w' | 'parts' | 'variances', Comparison>[];
+
+/** The fused and the generic path of one case, each against the reference and each other. */
+export interface Equivalence {
+  fusedVsReference: PerWeight;
+  genericVsReference: PerWeight;
+  fusedVsGeneric: PerWeight;
+  kernels: string[];
+  genericKernels: string[];
+  reads: number;
+  leaked: { fused: number; generic: number };
+  moved: number;
+}
+
+/** Runs case `c` on the fused path and the generic one (`steps` steps from `seed`) and compares. */
+export async function compareCase(
+  backend: string,
+  c: Case,
+  steps: number,
+  seed: number,
+  options: RunOptions = {},
+): Promise<Equivalence> {
+  const fused = await runCase(c, steps, seed, options);
+  const ops = await generic(backend, () => runCase(c, steps, seed, options));
+  const pair = (a: CaseRun['out'][number], b: CaseRun['out'][number]) => ({
+    w: { diff: maxAbsDiff(a.w, b.w), scale: maxAbs(b.w) },
+    parts: { diff: maxAbsDiff(a.parts, b.parts), scale: maxAbs(b.parts) },
+    variances: { diff: maxAbsDiff(a.variances, b.variances), scale: maxAbs(b.variances) },
+  });
+  const at = (r: CaseRun, w: number) => {
+    const x = r.out[w];
+    if (x === undefined) throw new Error(`no output for weight ${w}`);
+    return x;
+  };
+  return {
+    fusedVsReference: fused.expected.map((want, w) => pair(at(fused, w), want)),
+    genericVsReference: fused.expected.map((want, w) => pair(at(ops, w), want)),
+    fusedVsGeneric: fused.expected.map((_, w) => pair(at(fused, w), at(ops, w))),
+    kernels: fused.kernels,
+    genericKernels: ops.kernels,
+    reads: fused.reads,
+    leaked: { fused: fused.leaked, generic: ops.leaked },
+    moved: fused.moved,
+  };
+}
+
 /**
- * Worst max|actual − expected| / max(max|expected|, 10⁻³) of the fused and the generic path
- * against the float64 reference, per output (weights, subweights, variances), over the case's
- * steps.
+ * A named case (`BAYESIAN_CASES`, `LARGE_REDUCTION_CASES`) on `backend`: the worst
+ * max|actual − expected| / max(max|expected|, 10⁻³) of the fused and the generic path against the
+ * float64 reference, per output (weights, subweights, variances), and what the fused path ran.
  */
-export function equivalence(backend: string, name: string): Record<string, number> {
+export async function equivalence(
+  backend: string,
+  name: string,
+): Promise<{ worst: Record<string, number>; kernels: string[]; leaked: Equivalence['leaked'] }> {
   const c = BAYESIAN_CASES[name] ?? LARGE_REDUCTION_CASES[name];
   if (c === undefined) throw new Error(`no Bayesian case ${name}`);
-  const steps = c.steps ?? 12;
-  const fused = runCase(c, steps, 3);
-  const ops = generic(backend, () => runCase(c, steps, 3));
+  const r = await compareCase(backend, c, c.steps ?? 12, 3);
   const worst: Record<string, number> = {};
-  fused.expected.forEach((want, w) => {
-    for (const [label, got] of [
-      ['fused', fused.out[w]],
-      ['generic', ops.out[w]],
-    ] as const) {
-      if (got === undefined) throw new Error(`${label}: no output for weight ${w}`);
-      for (const part of ['w', 'parts', 'variances'] as const) {
+  for (const [label, per] of [
+    ['fused', r.fusedVsReference],
+    ['generic', r.genericVsReference],
+  ] as const) {
+    for (const q of per) {
+      for (const [part, { diff, scale }] of Object.entries(q)) {
         const key = `${label} ${part}`;
-        const ratio = maxAbsDiff(got[part], want[part]) / Math.max(maxAbs(want[part]), 1e-3);
+        const ratio = diff / Math.max(scale, 1e-3);
         worst[key] = Math.max(worst[key] ?? 0, Number.isNaN(ratio) ? Infinity : ratio);
       }
     }
-  });
-  return worst;
+  }
+  return { worst, kernels: r.kernels, leaked: r.leaked };
 }
 
 /**
@@ -215,12 +327,12 @@ export function equivalence(backend: string, name: string): Record<string, numbe
  * went NaN, whether all others stayed finite, and the others' largest difference from the run with
  * 0 (relative to their size).
  */
-export function nanEntry(
+export async function nanEntry(
   backend: string,
   innovation: 'shared' | 'perRow',
   path: 'fused' | 'generic',
-): { nan: boolean; othersFinite: boolean; relDiff: number } {
-  const go = (gv: number[]) => {
+): Promise<{ nan: boolean; othersFinite: boolean; relDiff: number }> {
+  const go = async (gv: number[]) => {
     const opt = bayesianMultiscale({
       timescales: [3, 300],
       priorVariance: 1,
@@ -232,16 +344,16 @@ export function nanEntry(
     const ga = tf.tensor2d(gv, [2, 3]);
     const gb = tf.tensor1d([0.3, 0.1]);
     opt.applyGradients({ [a.name]: ga, [b.name]: gb });
-    const out = [...a.dataSync(), ...b.dataSync()];
+    const out = [...(await read(a)), ...(await read(b))];
     opt.dispose();
     tf.dispose([a, b, ga, gb]);
     return out;
   };
-  const both = () => [
-    go([0.1, Number.NaN, -0.2, 0.4, 0.5, -0.6]),
-    go([0.1, 0, -0.2, 0.4, 0.5, -0.6]),
+  const both = async () => [
+    await go([0.1, Number.NaN, -0.2, 0.4, 0.5, -0.6]),
+    await go([0.1, 0, -0.2, 0.4, 0.5, -0.6]),
   ];
-  const [withNaN, withZero] = (path === 'fused' ? both() : generic(backend, both)) as [
+  const [withNaN, withZero] = (path === 'fused' ? await both() : await generic(backend, both)) as [
     number[],
     number[],
   ];
@@ -258,15 +370,15 @@ export function nanEntry(
  * innovation: whether they kept their shapes, and whether the other weight came out exactly as
  * without them.
  */
-export function emptyWeights(
+export async function emptyWeights(
   backend: string,
   path: 'fused' | 'generic',
-): { shapesKept: boolean; emptyChangesNothing: boolean } {
+): Promise<{ shapesKept: boolean; emptyChangesNothing: boolean }> {
   let shapesKept = true;
   let emptyChangesNothing = true;
   for (const innovation of ['shared', 'perRow', 'perWeight'] as const) {
     for (const shape of [[0], [0, 3], [3, 0]]) {
-      const go = (withEmpty: boolean) => {
+      const go = async (withEmpty: boolean) => {
         const opt = bayesianMultiscale({
           timescales: [3, 300],
           priorVariance: 1,
@@ -281,13 +393,13 @@ export function emptyWeights(
         if (withEmpty) map[empty.name] = ge;
         opt.applyGradients(map);
         opt.applyGradients(map);
-        const out = { shape: empty.shape, w: Array.from(other.dataSync()) };
+        const out = { shape: empty.shape, w: await read(other) };
         opt.dispose();
         tf.dispose([empty, other, ge, go]);
         return out;
       };
-      const both = () => [go(true), go(false)] as const;
-      const [got, without] = path === 'fused' ? both() : generic(backend, both);
+      const both = async () => [await go(true), await go(false)] as const;
+      const [got, without] = path === 'fused' ? await both() : await generic(backend, both);
       shapesKept &&= tf.util.arraysEqual(got.shape, shape);
       emptyChangesNothing &&= tf.util.arraysEqual(got.w, without.w);
     }
@@ -300,11 +412,11 @@ export function emptyWeights(
  * whether the empty one kept its shape, and the scalar's error relative to the scalar Kalman
  * filter in float64.
  */
-export function scalarWeight(
+export async function scalarWeight(
   backend: string,
   path: 'fused' | 'generic',
-): { shapeKept: boolean; relError: number } {
-  const go = () => {
+): Promise<{ shapeKept: boolean; relError: number }> {
+  const go = async () => {
     const opt = bayesianMultiscale({
       gamma: [0.9],
       priorVariance: 2,
@@ -317,12 +429,12 @@ export function scalarWeight(
     const ge = tf.zeros([0, 3]);
     opt.applyGradients({ [empty.name]: ge, [scalar.name]: gs });
     opt.applyGradients({ [empty.name]: ge, [scalar.name]: gs });
-    const out = { shape: empty.shape, w: scalar.dataSync()[0] as number };
+    const out = { shape: empty.shape, w: (await read(scalar))[0] as number };
     opt.dispose();
     tf.dispose([empty, scalar, gs, ge]);
     return out;
   };
-  const got = path === 'fused' ? go() : generic(backend, go);
+  const got = path === 'fused' ? await go() : await generic(backend, go);
   // Float64: ĝ = g/σ², h = ĝ², D = 1 + hV, μ ← γ(μ − vĝ/D), v ← γ²(v − v²h/D) + p(1 − γ²).
   let mu = 1.5;
   let v = 2;
