@@ -5,11 +5,13 @@ import { hasBayesianKernels } from '../src/kernels/bayesian-step-kernel.js';
 import { BACKENDS, useBackend } from './helpers/backends.js';
 import {
   BAYESIAN_CASES,
+  compareCase,
   emptyWeights,
   equivalence,
   nanEntry,
   scalarWeight,
 } from './helpers/bayesian-equivalence.js';
+import type { Case } from './helpers/bayesian-reference.js';
 
 for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BACKENDS) {
   describe(`fused Bayesian step on ${backend}`, () => {
@@ -60,3 +62,63 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
     }
   });
 }
+
+// The wasm kernel builds its Bayesian step for each k (k = 16: a 5.4 kB module with 160 locals,
+// so local indices need more than one LEB128 byte). A page's main thread may refuse to compile a
+// module above 4 kB synchronously (Chrome on some platforms): the kernel then builds the step with
+// one vector per iteration (k = 17: 3.6 kB instead of 5.7 kB) or, when that is refused too
+// (k = 24: 5.1 kB), runs its JS loop. Either way the step equals the float64 reference.
+describe('wasm Bayesian step for large k, and where synchronous compiles above 4 kB are refused', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  const scenarios = [
+    { k: 16, limit: Number.POSITIVE_INFINITY, compiled: 1, refused: 0 },
+    // (A new k: the module built for each k and pivot is kept.)
+    { k: 17, limit: 4096, compiled: 1, refused: 1 },
+    { k: 24, limit: 4096, compiled: 0, refused: 2 },
+  ];
+  for (const { k, limit, compiled, refused } of scenarios) {
+    it(`k = ${k}, compiles up to ${limit} bytes: fused = generic = float64 Kalman`, async () => {
+      const Original = WebAssembly.Module;
+      const sizes = { compiled: [] as number[], refused: [] as number[] };
+      WebAssembly.Module = class extends Original {
+        constructor(bytes: BufferSource) {
+          if (bytes.byteLength > limit) {
+            sizes.refused.push(bytes.byteLength);
+            throw new RangeError('WebAssembly.Compile is disallowed on the main thread (4 kB)');
+          }
+          super(bytes);
+          sizes.compiled.push(bytes.byteLength);
+        }
+      };
+      try {
+        // A pivot in the middle: the slowest timescale is not the last.
+        const gamma = Array.from({ length: k }, (_, i) => 1 - 0.6 ** (((i + 3) % k) + 1));
+        const c: Case = {
+          gamma,
+          p: gamma.map((_, i) => 0.5 / (i + 1)),
+          sigma2: 0.8,
+          curvature: 'fisher',
+          innovation: 'shared',
+          shapes: [[7, 9], [16]],
+        };
+        const r = await compareCase('wasm', c, 6, 4 + k);
+        for (const per of [r.fusedVsReference, r.genericVsReference]) {
+          for (const q of per) {
+            for (const [part, { diff, scale }] of Object.entries(q)) {
+              expect(diff, part).toBeLessThanOrEqual(1e-4 * Math.max(scale, 1e-3));
+            }
+          }
+        }
+        expect(r.kernels).toContain('BayesianMultiscaleStep');
+        // Modules built for this k (the backend's general module may be built here too: ≤ 4 kB).
+        expect(sizes.refused.length).toBe(refused);
+        expect(sizes.compiled.filter((b) => b > 2000).length).toBe(compiled);
+      } finally {
+        WebAssembly.Module = Original;
+      }
+    });
+  }
+});

@@ -52,8 +52,8 @@ function name(text: string): number[] {
 // Opcodes (WebAssembly core + fixed-width SIMD proposal, as shipped in every current engine).
 const I32 = 0x7f;
 const V128 = 0x7b;
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
 const i32 = (v: number) => [0x41, ...sleb(v)];
 const add32 = [0x6a];
 const geU32 = [0x4f];
@@ -359,8 +359,15 @@ export function multiscaleStepWasmBytes(shared = false): Uint8Array {
 }
 
 /** A module whose one export, `bStep`, is the Bayesian step for k timescales and pivot p. */
-export function bayesianStepWasmBytes(k: number, pivot: number, shared = false): Uint8Array {
-  return moduleBytes(shared, [{ name: 'bStep', params: 9, body: bayesianStepBody(k, pivot) }]);
+export function bayesianStepWasmBytes(
+  k: number,
+  pivot: number,
+  shared = false,
+  vectors: 1 | 2 = 2,
+): Uint8Array {
+  return moduleBytes(shared, [
+    { name: 'bStep', params: 9, body: bayesianStepBody(k, pivot, vectors) },
+  ]);
 }
 
 /** The `step` export's signature. */
@@ -394,9 +401,10 @@ export interface StepFunctions {
   sgd1(w: number, g: number, outW: number, m: number, c: number): void;
   /**
    * The whole 'shared' Bayesian step for k timescales and pivot p, in one pass over m entries (a
-   * multiple of 8; see `bayesianStepBody`), compiled on first use and kept.
+   * multiple of 8; see `bayesianStepBody`), compiled on first use and kept; null where the engine
+   * refuses to compile it (then the caller runs its JS loop).
    */
-  bayesianStep(k: number, pivot: number): MultiscaleStepWasm;
+  bayesianStep(k: number, pivot: number): MultiscaleStepWasm | null;
   /** The 'shared' innovation's partial sums Σ (c·g)²·V over m entries (f64x2 stored at `acc`). */
   bInnov(
     g: number,
@@ -417,6 +425,28 @@ function instantiate(bytes: Uint8Array, memory: WebAssembly.Memory): WebAssembly
   return new WebAssembly.Instance(new WebAssembly.Module(buffer), { env: { memory } }).exports;
 }
 
+/**
+ * `bStep` for k and pivot: two vectors per iteration, else one (about half the code), else null.
+ * A page's main thread may refuse to compile a module above 4 kB synchronously (Chrome on some
+ * platforms; 8 MB elsewhere): with two vectors that is k ≥ 13, with one k ≥ 20.
+ */
+function compileBayesianStep(
+  k: number,
+  pivot: number,
+  shared: boolean,
+  memory: WebAssembly.Memory,
+): MultiscaleStepWasm | null {
+  for (const vectors of [2, 1] as const) {
+    try {
+      const made = instantiate(bayesianStepWasmBytes(k, pivot, shared, vectors), memory);
+      if (made !== null) return made.bStep as MultiscaleStepWasm;
+    } catch {
+      // Refused (size) or failed: try the smaller body, then give up.
+    }
+  }
+  return null;
+}
+
 /** Instantiates the module against `memory`, or returns null where SIMD or the import fails. */
 export function instantiateStepFunctions(memory: WebAssembly.Memory): StepFunctions | null {
   try {
@@ -424,17 +454,11 @@ export function instantiateStepFunctions(memory: WebAssembly.Memory): StepFuncti
       typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const exports = instantiate(multiscaleStepWasmBytes(shared), memory);
     if (exports === null) return null;
-    const steps = new Map<string, MultiscaleStepWasm>();
-    const bayesianStep = (k: number, pivot: number): MultiscaleStepWasm => {
+    const steps = new Map<string, MultiscaleStepWasm | null>();
+    const bayesianStep = (k: number, pivot: number): MultiscaleStepWasm | null => {
       const key = `${k},${pivot}`;
-      let fn = steps.get(key);
-      if (fn === undefined) {
-        const made = instantiate(bayesianStepWasmBytes(k, pivot, shared), memory);
-        if (made === null) throw new Error(`wasm kernels: the Bayesian step for k = ${k} failed`);
-        fn = made.bStep as MultiscaleStepWasm;
-        steps.set(key, fn);
-      }
-      return fn;
+      if (!steps.has(key)) steps.set(key, compileBayesianStep(k, pivot, shared, memory));
+      return steps.get(key) ?? null;
     };
     return { ...(exports as unknown as Omit<StepFunctions, 'bayesianStep'>), bayesianStep };
   } catch {

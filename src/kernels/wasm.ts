@@ -258,9 +258,10 @@ function bayesianSimd(
 ): number {
   const n = size(inputs.value.shape);
   const m8 = n - (n % 8);
-  if (m8 === 0) return 0;
   const k = attrs.gamma.length;
   const p = attrs.pivot;
+  const bStep = m8 === 0 ? null : fns.bayesianStep(k, p);
+  if (bStep === null) return 0;
   const gp = attrs.gamma[p] as number;
   const b = bind(be, 16 + 32 * k);
   const heap = heapF32(b);
@@ -278,7 +279,7 @@ function bayesianSimd(
       const gi = attrs.gamma[i] as number;
       heap.set([gi, gi - gp, 0, 0], c + 4 + 4 * k + 4 * r);
     });
-  fns.bayesianStep(k, p)(
+  bStep(
     addressOf(be, inputs.value.dataId),
     addressOf(be, inputs.gradient.dataId),
     addressOf(be, inputs.slot.dataId),
