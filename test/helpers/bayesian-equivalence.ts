@@ -55,6 +55,15 @@ Object.assign(BAYESIAN_CASES, {
     innovation: 'shared',
     shapes: [[19, 9], [8], [3]],
   },
+  // Many timescales (more than 127 locals in wasm's step), the pivot not last.
+  'k=16, pivot 12, fisher, shared': {
+    gamma: Array.from({ length: 16 }, (_, i) => 1 - 0.6 ** (((i + 3) % 16) + 1)),
+    p: Array.from({ length: 16 }, (_, i) => 0.5 / (i + 1)),
+    sigma2: 0.8,
+    curvature: 'fisher',
+    innovation: 'shared',
+    shapes: [[9, 8], [5]],
+  },
   'k=3, pivot 0, empiricalFisher, perRow': {
     gamma: [0.99, 0.3, 0.8],
     p: [0.2, 0.5, 0.3],
