@@ -41,10 +41,24 @@ function stepTable(r: BackendResult): string[] {
   return lines;
 }
 
-/** How the kernels work and why the targets come out as they do (independent of the numbers). */
-/** Floats a Bayesian step (with its 'shared' reduction) moves per entry over a multiscale step's, k = 5. */
-const BAYES_BYTES = ((2 * 5 - 1) * 2 + 2 + 5 + 1) / (2 * 5 + 1);
+/** Floats per entry that a Bayesian step with its 'shared' reduction moves, k timescales. */
+const bayesianFloats = (k: number) => (2 * k - 1) * 2 + 2 + k + 1;
+/** Floats per entry that a multiscale step moves (w, g and k − 1 rows in; w and the rows out). */
+const multiscaleFloats = (k: number) => 2 * k + 1;
+/** webgl texel reads per packed texel: Bayesian (innovation, weight, slot rows) and multiscale. */
+const bayesianReads = (k: number) => ({
+  innovation: k + 1,
+  weight: 2 * k + 2,
+  slot: 3 * k + 4 * (k - 1),
+});
+const multiscaleReads = (k: number) => ({ weight: k + 1, slot: 2 * (k - 1) });
+const total = (parts: Record<string, number>) => Object.values(parts).reduce((a, b) => a + b, 0);
+/** The k of the Bayesian comparison in the notes (the suite's). */
+const K = 5;
+const READS_RATIO = total(bayesianReads(K)) / total(multiscaleReads(K));
+const BYTES_RATIO = bayesianFloats(K) / multiscaleFloats(K);
 
+/** How the kernels work and why the targets come out as they do (independent of the numbers). */
 const NOTES = [
   '## How the steps run, and reading the numbers',
   '',
@@ -54,11 +68,11 @@ const NOTES = [
   "- **webgl**: two GPGPU passes (one output per program): the new weight, and all the new slot rows. Rank-2/3 weights run packed programs (four entries per texel, the layout tfjs's matMul and elementwise ops use), so training never pays pack/unpack passes. In this run webgl is **SwiftShader, a software renderer on the same two CPU cores**: its cost is per fragment and per shader instruction, not memory bandwidth, so its ratios say little about a real GPU, where each pass is bandwidth-bound and two passes beat momentum's four.",
   '- **coupled form**: `LinearDynamicsOptimizer` recognises a tridiagonal transition whose weight reads one coordinate (Benna–Fusi chains, momentum, k = 2 systems whose readout has one non-zero entry) and runs a fused `TridiagonalStep` kernel (cpu loop, wasm SIMD, two packed webgl passes, one WGSL pass on webgpu) or a few elementwise ops per coordinate elsewhere; a dense (k−1)×k product remains for other T, including k = 2 systems whose readout has two non-zero entries.',
   "- **Bayesian multiscale**: fused on every backend (`src/kernels/bayesian-step-kernel.ts` holds the contract and the cpu loop; `wasm-simd.ts`, `webgl-bayesian.ts` and `webgpu/bayesian.ts` the others): one pass per weight on cpu, wasm and webgpu, two on webgl (one program per output), plus for the 'shared' innovation one reduction per weight on the device whose scalar stays a tensor (no read-back). The step moves (2k−1)·2 + 2 floats per entry and the reduction k + 1 more: " +
-    `${f(BAYES_BYTES, 2)}× a multiscale step's bytes at k = 5 (${(2 * 5 - 1) * 2 + 2 + 5 + 1} floats per entry against ${2 * 5 + 1}), the least this ratio can be on a bandwidth-bound machine.`,
+    `${f(BYTES_RATIO, 2)}× a multiscale step's bytes at k = ${K} (${bayesianFloats(K)} floats per entry against ${multiscaleFloats(K)}), the least this ratio can be on a bandwidth-bound machine.`,
   "- **wasm Bayesian**: the default case ('shared' innovation, curvature from the gradient) is one SIMD pass (`bStep`, 8 entries at a time with V, ĝ/D, ĥ and every variance in registers) after one SIMD reduction in float64 (`bInnov`). `bStep` is assembled for each k and pivot (a module of " +
-    `${(bayesianStepWasmBytes(5, 4).length / 1000).toFixed(1)} kB at k = 5` +
+    `${(bayesianStepWasmBytes(K, K - 1).length / 1000).toFixed(1)} kB at k = ${K}` +
     "), its rows unrolled into straight-line code: the same pass with a loop over the rows ran 1.5–2× slower at N = 10⁶ when it was measured in development (commit ee864db; how well V8 unrolls and peels such a loop changed with the code around it). `'perRow'`, `'perWeight'`, a curvature function and the n % 8 tail run the JS loop over the heap.",
-  `- **webgl Bayesian**: one output per fragment, so every fragment of a slot row reads again what its row needs (ĝ and D; a mean row also its variance), and the weight's fragment reads all 2k − 1 rows. Per packed texel at k = 5 that is ${10 * 5 - 1} texel reads (innovation ${5 + 1}, weight ${2 * 5 + 2}, slot rows ${3 * 5 + 4 * 4}) against the multiscale step's ${3 * 5 - 1} (weight ${5 + 1}, slot rows ${2 * 4}), ${f((10 * 5 - 1) / (3 * 5 - 1), 1)}×. On SwiftShader each read is shader instructions on a CPU core, so that ratio, not the ${f(BAYES_BYTES, 1)}× in bytes, is the floor there; on a GPU the repeated reads of one texel come from its texture cache.`,
+  `- **webgl Bayesian**: one output per fragment, so every fragment of a slot row reads again what its row needs (ĝ and D; a mean row also its variance), and the weight's fragment reads all 2k − 1 rows. Per packed texel at k = ${K} that is ${total(bayesianReads(K))} texel reads (innovation ${bayesianReads(K).innovation}, weight ${bayesianReads(K).weight}, slot rows ${bayesianReads(K).slot}) against the multiscale step's ${total(multiscaleReads(K))} (weight ${multiscaleReads(K).weight}, slot rows ${multiscaleReads(K).slot}), ${f(READS_RATIO, 1)}×. On SwiftShader each read is shader instructions on a CPU core, so that ratio, not the ${f(BYTES_RATIO, 1)}× in bytes, sets the cost of this design there; on a GPU the repeated reads of one texel come from its texture cache.`,
   "- **Allocation floor (cpu)**: a tfjs kernel must return new tensors, so every fused cpu step allocates its outputs, and the same-bytes JS loop is timed both with fresh output arrays and reusing them. With glibc, an allocation above its mmap threshold (which grows to at most 32 MiB) comes straight from `mmap` and every page faults in on first write, every step; on a virtual machine a page fault can cost microseconds. At N = 10⁶, k = 5 the Bayesian slot is 36 MB (above) and the multiscale slot 16 MB (below, reused from the heap), which is why the Bayesian table also reports the two kernels' loops timed over output arrays allocated once, and the allocation alone. Where this dominates, running Node with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` (huge pages for those mappings) or a larger `glibc.malloc.mmap_threshold` lowers the floor for every tfjs cpu op; `npm run bench -- --backends=cpu` under that variable shows by how much on a given machine. Recycling output arrays inside the kernel is not an option: on cpu `dataSync()` returns the tensor's own array, which a caller may keep after disposing the tensor.",
   "- On wasm the tridiagonal SIMD pass costs more than the diagonal one although both move the same bytes: per entry and coordinate it does four multiply-adds and a table lookup against three, and tfjs's heap allocations are only 8-byte aligned, which hurts its 16-byte loads more (on 16-byte-aligned buffers the two functions differ by about 1.4×).",
   '- Small N (10⁴) is dominated by per-call overhead (engine bookkeeping, a few µs per op), not bandwidth; the floor ratios are meaningful at 10⁶.',
@@ -130,7 +144,10 @@ function targets(results: BackendResult[]): string[] {
       lp === null
         ? ''
         : `; kernel loops alone ${f(lp.bayesianMs / lp.multiscaleMs)}×, loops + output allocation ${f((lp.bayesianMs + lp.allocBayesianMs) / (lp.multiscaleMs + lp.allocMultiscaleMs))}×`;
-    const reads = r.backend === 'webgl' ? `; texel reads ${f((10 * 5 - 1) / (3 * 5 - 1), 1)}×` : '';
+    const reads =
+      r.backend === 'webgl'
+        ? `; texel reads ${f(total(bayesianReads(b.k)) / total(multiscaleReads(b.k)), 1)}×`
+        : '';
     return `${mark(x <= 3)} ${f(x)}× at ${sizeName(b.n)}${how}${net}${reads}`;
   });
   row('model.fit overhead of k=4 over momentum ≤ 10%', (r) => {

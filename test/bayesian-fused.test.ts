@@ -2,6 +2,7 @@
 // mean-field Kalman filter, in weights and in state; NaN gradients; zero-size and scalar weights.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasBayesianKernels } from '../src/kernels/bayesian-step-kernel.js';
+import { bayesianStepWasmBytes } from '../src/kernels/wasm-simd.js';
 import { BACKENDS, useBackend } from './helpers/backends.js';
 import {
   BAYESIAN_CASES,
@@ -10,6 +11,7 @@ import {
   equivalence,
   nanEntry,
   scalarWeight,
+  worstRatios,
 } from './helpers/bayesian-equivalence.js';
 import type { Case } from './helpers/bayesian-reference.js';
 
@@ -63,17 +65,26 @@ for (const backend of process.env.ONLY_BACKEND ? [process.env.ONLY_BACKEND] : BA
   });
 }
 
-// The wasm kernel builds its Bayesian step for each k (k = 15: a 5.1 kB module with more than 127
-// locals, so local indices need more than one LEB128 byte; the JS-loop fallback would hide a
-// module that fails to build, so the test counts the modules built). A page's main thread may refuse to compile a
-// module above 4 kB synchronously (Chrome on some platforms): the kernel then builds the step with
-// one vector per iteration (k = 17: 3.6 kB instead of 5.7 kB) or, when that is refused too
-// (k = 24: 5.1 kB), runs its JS loop. Either way the step equals the float64 reference.
+// The wasm kernel builds its Bayesian step for each k. From k = 11 on it has more than 127 locals,
+// whose indices take more than one LEB128 byte; the JS-loop fallback would hide a module that
+// fails to build, so the test counts the modules built. A page's main thread may refuse to compile
+// a module above 4 kB synchronously (Chrome on some platforms): the kernel then builds the step
+// with one vector per iteration or, when that is refused too, runs its JS loop. Either way the
+// step equals the float64 reference.
 describe('wasm Bayesian step for large k, and where synchronous compiles above 4 kB are refused', () => {
   beforeAll(async () => {
     await useBackend('wasm');
   });
 
+  it('module sizes: above 4 kB from k = 13 with two vectors per iteration, from k = 20 with one', () => {
+    const size = (k: number, vectors: 1 | 2) => bayesianStepWasmBytes(k, 0, false, vectors).length;
+    expect(size(12, 2)).toBeLessThanOrEqual(4096);
+    expect(size(13, 2)).toBeGreaterThan(4096);
+    expect(size(19, 1)).toBeLessThanOrEqual(4096);
+    expect(size(20, 1)).toBeGreaterThan(4096);
+  });
+
+  // k = 17 needs the one-vector module under a 4 kB limit; k = 24 gets neither.
   const scenarios = [
     // (Each a k no other test builds: the module built for each k and pivot is kept.)
     { k: 15, limit: Number.POSITIVE_INFINITY, compiled: 1, refused: 0 },
@@ -106,12 +117,8 @@ describe('wasm Bayesian step for large k, and where synchronous compiles above 4
           shapes: [[7, 9], [16]],
         };
         const r = await compareCase('wasm', c, 6, 4 + k);
-        for (const per of [r.fusedVsReference, r.genericVsReference]) {
-          for (const q of per) {
-            for (const [part, { diff, scale }] of Object.entries(q)) {
-              expect(diff, part).toBeLessThanOrEqual(1e-4 * Math.max(scale, 1e-3));
-            }
-          }
+        for (const [output, ratio] of Object.entries(worstRatios(r))) {
+          expect(ratio, `${output}: max|Δ| / max(|reference|, 1e-3)`).toBeLessThanOrEqual(1e-4);
         }
         expect(r.kernels).toContain('BayesianMultiscaleStep');
         // Modules built for this k (the backend's general module may be built here too: ≤ 4 kB).

@@ -165,8 +165,8 @@ const mul32 = [0x6c];
  * The body of `bStep(W, G, S, OW, OS, M, N, C, R)` for k timescales and pivot p: the whole
  * 'shared' Bayesian step in one pass, `vectors` × 4 entries at a time (M a multiple of that),
  * with every row's pointer and constants in locals and the rows unrolled (straight-line code, so
- * its speed does not hang on the engine's loop unrolling; a generic loop over the rows measured
- * 1.5–2× slower at N = 10⁶, k = 5). Each row is read once and written once; the variances stay in
+ * its speed does not hang on the engine's loop unrolling; commit ee864db measured a generic loop
+ * over the rows 1.5–2× slower at N = 10⁶, k = 5). Each row is read once and written once; the variances stay in
  * registers for the means. Constants at C (bytes):
  * 0: [1/σ², 1/D, ĥ scale, γ_p]; 16 + 16i (variance row i < k): [γ_i², q_i];
  * 16 + 16k + 16r (mean row r < k−1, the subweights other than p in order): [γ_i, γ_i − γ_p].
@@ -426,9 +426,10 @@ function instantiate(bytes: Uint8Array, memory: WebAssembly.Memory): WebAssembly
 }
 
 /**
- * `bStep` for k and pivot: two vectors per iteration, else one (about half the code), else null.
- * A page's main thread may refuse to compile a module above 4 kB synchronously (Chrome on some
- * platforms; 8 MB elsewhere): with two vectors that is k ≥ 13, with one k ≥ 20.
+ * `bStep` for k and pivot: two vectors per iteration, else one (about 60% of the code), else
+ * null. A page's main thread may refuse to compile a module above 4 kB synchronously (Chrome on
+ * some platforms; 8 MB elsewhere): with two vectors that is k ≥ 13, with one k ≥ 20 (both checked
+ * in test/bayesian-fused.test.ts).
  */
 function compileBayesianStep(
   k: number,

@@ -245,8 +245,8 @@ export function bayesianStepWasm(args: BayesianStepArgs): tf.TensorInfo[] {
 
 /**
  * The 'shared' Bayesian step on the first n − n % 8 entries with the `bStep` of `wasm-simd.ts`
- * built for this k and pivot (one pass, 8 entries at a time, every row read and written once);
- * returns how many entries it did.
+ * built for this k and pivot (one pass, 8 or 4 entries at a time, every row read and written
+ * once); returns how many entries it did (0 where the engine refused to build it).
  */
 function bayesianSimd(
   be: WasmBackendLike,

@@ -197,9 +197,7 @@ export async function runCase(
             ),
           )
         : null;
-    vars.forEach((v, i) => {
-      if (curv) handed.set(v.name, curv[i] as Float32Array);
-    });
+    if (curv) for (const [i, v] of vars.entries()) handed.set(v.name, curv[i] as Float32Array);
     ref.step(grads, curv);
     const map: tf.NamedTensorMap = {};
     vars.forEach((v, i) => {
@@ -304,17 +302,10 @@ export async function compareCase(
 }
 
 /**
- * A named case (`BAYESIAN_CASES`, `LARGE_REDUCTION_CASES`) on `backend`: the worst
- * max|actual − expected| / max(max|expected|, 10⁻³) of the fused and the generic path against the
- * float64 reference, per output (weights, subweights, variances), and what the fused path ran.
+ * The worst max|actual − expected| / max(max|expected|, 10⁻³) of the fused and the generic path
+ * against the float64 reference, per output (weights, subweights, variances): six ratios.
  */
-export async function equivalence(
-  backend: string,
-  name: string,
-): Promise<{ worst: Record<string, number>; kernels: string[]; leaked: Equivalence['leaked'] }> {
-  const c = BAYESIAN_CASES[name] ?? LARGE_REDUCTION_CASES[name];
-  if (c === undefined) throw new Error(`no Bayesian case ${name}`);
-  const r = await compareCase(backend, c, c.steps ?? 12, 3);
+export function worstRatios(r: Equivalence): Record<string, number> {
   const worst: Record<string, number> = {};
   for (const [label, per] of [
     ['fused', r.fusedVsReference],
@@ -328,7 +319,21 @@ export async function equivalence(
       }
     }
   }
-  return { worst, kernels: r.kernels, leaked: r.leaked };
+  return worst;
+}
+
+/**
+ * A named case (`BAYESIAN_CASES`, `LARGE_REDUCTION_CASES`) on `backend`: its `worstRatios`, and
+ * what the fused path ran.
+ */
+export async function equivalence(
+  backend: string,
+  name: string,
+): Promise<{ worst: Record<string, number>; kernels: string[]; leaked: Equivalence['leaked'] }> {
+  const c = BAYESIAN_CASES[name] ?? LARGE_REDUCTION_CASES[name];
+  if (c === undefined) throw new Error(`no Bayesian case ${name}`);
+  const r = await compareCase(backend, c, c.steps ?? 12, 3);
+  return { worst: worstRatios(r), kernels: r.kernels, leaked: r.leaked };
 }
 
 /**
