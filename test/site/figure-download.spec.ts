@@ -5,8 +5,8 @@
 //
 // Each click's file is read where the page hands it to the browser (the blob behind the
 // `<a download>` it clicks), so a chart's check does not depend on the browser's download
-// pipeline: CI once waited 120 s for a download event that never came, on a page whose 13 other
-// files had arrived. One file per page also goes through a real browser download and must be
+// pipeline: CI once waited 120 s for an SVG download event that never came (momentum-closed-loop;
+// not reproduced locally). One file per page also goes through a real browser download and must be
 // byte-identical, so the hand-over itself stays tested.
 import { readFileSync } from 'node:fs';
 import { expect, type Locator, type Page, test } from '@playwright/test';
