@@ -398,17 +398,19 @@ async function bayesianTable(o: BenchOptions, n: number): Promise<BackendResult[
   ];
 }
 
-/** The Bayesian optimizer's default kernel attributes for k timescales and n weights. */
+/**
+ * The kernel attributes of `bayesianFor(k)` (the optimizer the table times) for a weight of n
+ * entries: its γ, q, pivot, σ² and innovation, with its default 'fisher' curvature.
+ */
 function defaultAttrs(k: number, n: number): BayesianStepAttrs {
-  const prior = powerLaw({ band: [1, 1e4], count: k, variance: 5 });
-  const gamma = prior.gamma;
+  const opt = bayesianFor(k);
   return {
-    gamma,
-    processNoise: gamma.map((x, i) => (prior.priorVariance[i] as number) * (1 - x * x)),
-    pivot: gamma.indexOf(Math.max(...gamma)),
-    observationNoise: 1,
+    gamma: [...opt.gamma],
+    processNoise: [...opt.processNoise],
+    pivot: opt.pivot,
+    observationNoise: opt.observationNoise,
     curvature: 'fisher',
-    innovation: 'shared',
+    innovation: opt.innovation,
     groups: n,
   };
 }

@@ -166,8 +166,8 @@ const mul32 = [0x6c];
  * 'shared' Bayesian step in one pass, `vectors` × 4 entries at a time (M a multiple of that),
  * with every row's pointer and constants in locals and the rows unrolled (straight-line code, so
  * its speed does not hang on the engine's loop unrolling; commit ee864db measured a generic loop
- * over the rows 1.5–2× slower at N = 10⁶, k = 5). Each row is read once and written once; the variances stay in
- * registers for the means. Constants at C (bytes):
+ * over the rows 1.5–2× slower at N = 10⁶, k = 5). Each row is read once and written once; the
+ * variances stay in registers for the means. Constants at C (bytes):
  * 0: [1/σ², 1/D, ĥ scale, γ_p]; 16 + 16i (variance row i < k): [γ_i², q_i];
  * 16 + 16k + 16r (mean row r < k−1, the subweights other than p in order): [γ_i, γ_i − γ_p].
  * ```
